@@ -1,0 +1,106 @@
+//! Speaker labels at the start of a paragraph: `**NAME：**text`, `**NAME**: text`,
+//! `NAME：text`, `Q: text`. Finding a candidate is syntax; whether it really is a speaker
+//! is decided over the whole article (see [`is_speaker_name`] and the builder).
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+static BOLD_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\*\*\s*([^*：:\n]{1,40}?)\s*(?:[：:]\s*\*\*|\*\*\s*[：:])\s*(.*)$").unwrap()
+});
+/// Enumerations written like labels: `第一：`, `一是：`, `首先：`.
+static ENUMERATION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:第[一二三四五六七八九十]+|[一二三四五六七八九十]+是|其[一二三四五六七八九十]|首先|其次|最后)").unwrap());
+static PLAIN_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^([\p{Han}·]{1,12}|[A-Za-z][A-Za-z.'\-]*(?: [A-Za-z][A-Za-z.'\-]*){0,3})\s*[：:]\s*(.+)$").unwrap()
+});
+
+/// Words that open a paragraph with a colon without being a speaker.
+const NOT_SPEAKERS: &[&str] = &[
+    "时间", "地点", "日期", "来源", "注", "备注", "编者按", "编者注", "链接", "相关", "延伸阅读", "提示",
+    "note", "notes", "source", "time", "date", "location", "update", "correction", "editor's note",
+    "ps", "p.s.", "photo", "credit", "related", "see also", "warning", "tip", "example", "summary",
+];
+
+/// Labels that are interview markers whatever the article (`问：`, `Q:`).
+pub const QUESTION_MARKERS: &[&str] = &["问", "记", "记者", "q", "question", "interviewer"];
+pub const ANSWER_MARKERS: &[&str] = &["答", "a", "answer"];
+
+/// A speaker label found at the start of a paragraph.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Label<'a> {
+    pub name: &'a str,
+    pub rest: &'a str,
+    pub bold: bool,
+}
+
+/// Finds a label candidate at the start of `paragraph`.
+pub fn find(paragraph: &str) -> Option<Label<'_>> {
+    if let Some(c) = BOLD_LABEL.captures(paragraph) {
+        let (name, rest) = (c.get(1)?.as_str(), c.get(2)?.as_str());
+        return is_speaker_name(name).then_some(Label { name, rest, bold: true });
+    }
+    let c = PLAIN_LABEL.captures(paragraph)?;
+    let (name, rest) = (c.get(1)?.as_str(), c.get(2)?.as_str());
+    (is_speaker_name(name) && plausible_plain_name(name)).then_some(Label { name, rest, bold: false })
+}
+
+/// Whether `name` can name a speaker at all (not `Note`, `时间`, a number, a sentence).
+pub fn is_speaker_name(name: &str) -> bool {
+    let lower = name.trim().to_lowercase();
+    !lower.is_empty()
+        && !NOT_SPEAKERS.contains(&lower.as_str())
+        && !ENUMERATION.is_match(name)
+        && !name.chars().any(|c| c.is_ascii_digit() || "，。,.!?！？“”\"()（）".contains(c) && c != '.')
+        && name.split_whitespace().count() <= 4
+}
+
+/// Plain Latin labels must look like names: capitalised words or known markers.
+fn plausible_plain_name(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    if QUESTION_MARKERS.contains(&lower.as_str()) || ANSWER_MARKERS.contains(&lower.as_str()) {
+        return true;
+    }
+    name.split_whitespace().all(|w| w.chars().next().is_some_and(|c| !c.is_ascii_lowercase()))
+}
+
+pub fn is_question_marker(name: &str) -> bool {
+    QUESTION_MARKERS.contains(&name.to_lowercase().as_str())
+}
+
+pub fn is_answer_marker(name: &str) -> bool {
+    ANSWER_MARKERS.contains(&name.to_lowercase().as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(p: &str) -> Option<(&str, &str, bool)> {
+        find(p).map(|l| (l.name, l.rest, l.bold))
+    }
+
+    #[test]
+    fn bold_labels_in_both_colon_positions() {
+        assert_eq!(name("**澎湃新闻：**中哈建交？"), Some(("澎湃新闻", "中哈建交？", true)));
+        assert_eq!(name("**ORTEGA:** We did."), Some(("ORTEGA", "We did.", true)));
+        assert_eq!(name("**张霄**：自1992年"), Some(("张霄", "自1992年", true)));
+    }
+
+    #[test]
+    fn plain_labels() {
+        assert_eq!(name("问：怎么看？"), Some(("问", "怎么看？", false)));
+        assert_eq!(name("Q: Why?"), Some(("Q", "Why?", false)));
+        assert_eq!(name("Maria Ortega: Thanks."), Some(("Maria Ortega", "Thanks.", false)));
+    }
+
+    #[test]
+    fn colons_that_are_not_labels() {
+        assert_eq!(name("时间：下午3点"), None);
+        assert_eq!(name("Note: the figures are estimates."), None);
+        assert_eq!(name("the reason is simple: money."), None);
+        assert_eq!(name("会议定于今天召开，时间：下午3点"), None);
+        assert_eq!(name("**第一，元首战略引领是特色。**习近平主席"), None);
+        assert_eq!(name("**第一：**元首战略引领"), None);
+    }
+}
