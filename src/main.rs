@@ -1,7 +1,200 @@
+//! The `narrate` command line: argument parsing, progress display and exit codes. All the
+//! work is in the library.
+
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use narrate::mix::MixSettings;
+use narrate::plan::Utterance;
+use narrate::tts::{self, Cast, VoiceCatalog};
+use narrate::{BuildOptions, BuildReport, Progress};
 use std::path::PathBuf;
-fn main() {
-    let path = PathBuf::from(std::env::args().nth(1).unwrap());
-    let a = narrate::article::read(&path).unwrap();
-    let s = narrate::script::build(&a);
-    println!("{}", serde_json::to_string_pretty(&s).unwrap());
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Turn an article or an interview into a podcast episode.
+///
+/// An interview (`**Reporter：**question` / `**Guest：**answer`, `Q:`/`A:`, `问：`/`答：`) becomes a
+/// two-voice episode: the host reads the title, the lead and the questions, the guest the
+/// answers. Plain prose is read by one narrator. Chinese and English are supported.
+#[derive(Parser)]
+#[command(name = "narrate", version, about, long_about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Render an article (or an edited script.json) into output/<name>/: episode.wav, cues.json, script.json.
+    Build(BuildArgs),
+    /// Print the script narrate would speak for an article: speakers, sections and turns.
+    Script {
+        /// Article file (UTF-8, UTF-16 with BOM, or GB18030/GBK).
+        file: PathBuf,
+        /// Print JSON (edit it and pass it to `narrate build`) instead of readable text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the voice profiles and whether each is installed on this machine.
+    Voices {
+        #[command(flatten)]
+        voices: VoiceArgs,
+    },
+}
+
+#[derive(Args)]
+struct VoiceArgs {
+    /// Folder of voice profiles (*.toml) and casts/ [default: $NARRATE_VOICES, ./voices, or the shipped voices]
+    #[arg(long, value_name = "DIR")]
+    voices: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct BuildArgs {
+    /// Article (.txt/.md) or script (.json, as printed by `narrate script --json`).
+    file: PathBuf,
+    /// Folder the episode folder is created in.
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    out: PathBuf,
+    #[command(flatten)]
+    voices: VoiceArgs,
+    /// Cast file mapping roles to voices per language [default: <voices>/casts/default.toml]
+    #[arg(long, value_name = "FILE")]
+    cast: Option<PathBuf>,
+    /// Voice for a role or speaker id, e.g. --voice guest=en-guest (repeatable).
+    #[arg(long = "voice", value_name = "ROLE=VOICE", value_parser = tts::parse_assignment)]
+    voice: Vec<(String, String)>,
+    /// Pause length in seconds, e.g. --pause speaker=1.2 (sentence, paragraph, turn, speaker, section, lead-in, tail).
+    #[arg(long = "pause", value_name = "NAME=SECONDS")]
+    pause: Vec<String>,
+    /// Output sample rate in Hz.
+    #[arg(long, value_name = "HZ", default_value_t = 44_100, value_parser = clap::value_parser!(u32).range(8_000..=192_000))]
+    rate: u32,
+    /// Integrated loudness target in LUFS.
+    #[arg(long, value_name = "LUFS", default_value_t = -16.0, allow_negative_numbers = true)]
+    loudness: f64,
+    /// No progress bar and no summary.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("narrate: error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command) -> Result<(), String> {
+    match command {
+        Command::Build(args) => build(args),
+        Command::Script { file, json } => {
+            let script = narrate::load_script(&file).map_err(|e| e.to_string())?;
+            if json {
+                let text = serde_json::to_string_pretty(&script).map_err(|e| e.to_string())?;
+                println!("{text}");
+            } else {
+                print!("{script}");
+            }
+            Ok(())
+        }
+        Command::Voices { voices } => list_voices(&voices),
+    }
+}
+
+fn catalog(args: &VoiceArgs) -> Result<VoiceCatalog, String> {
+    let dir = args.voices.clone().unwrap_or_else(VoiceCatalog::default_dir);
+    VoiceCatalog::load(&dir).map_err(|e| e.to_string())
+}
+
+fn build(args: BuildArgs) -> Result<(), String> {
+    let script = narrate::load_script(&args.file).map_err(|e| e.to_string())?;
+    let catalog = catalog(&args.voices)?;
+    let cast_file = args.cast.clone().unwrap_or_else(|| catalog.default_cast());
+    let mut cast = Cast::load(&cast_file).map_err(|e| e.to_string())?;
+    for (role, voice) in &args.voice {
+        catalog.get(voice).map_err(|e| e.to_string())?;
+        cast.assign(role, voice);
+    }
+    let mut mix = MixSettings { sample_rate: args.rate, target_lufs: args.loudness, ..MixSettings::default() };
+    for assignment in &args.pause {
+        mix.pauses.set(assignment)?;
+    }
+    let options = BuildOptions { out_dir: args.out.clone(), catalog, cast, mix };
+    let slug = narrate::slug(&args.file, &script);
+    let bar = Bar::new(args.quiet);
+    let report = narrate::build(&script, &slug, &options, &bar).map_err(|e| e.to_string())?;
+    if !args.quiet {
+        eprintln!("{}", summary(&report));
+    }
+    Ok(())
+}
+
+fn summary(report: &BuildReport) -> String {
+    let minutes = (report.duration / 60.0).floor();
+    let seconds = report.duration - minutes * 60.0;
+    let voices: Vec<String> = report.voices.iter().map(|(speaker, voice)| format!("{speaker} ({voice})")).collect();
+    let files: Vec<String> =
+        report.files.iter().map(|f| f.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned())).collect();
+    format!(
+        "Built {}: a {}:{:04.1} episode of {} utterances spoken by {}; loudness {:.1} LUFS, true peak {:.1} dBTP. Files: {}.",
+        report.dir.display(),
+        minutes,
+        seconds,
+        report.utterances,
+        voices.join(" and "),
+        report.loudness.integrated_lufs,
+        report.loudness.true_peak_dbtp,
+        files.join(", ")
+    )
+}
+
+fn list_voices(args: &VoiceArgs) -> Result<(), String> {
+    let catalog = catalog(args)?;
+    println!("voices in {}:", catalog.dir.display());
+    for voice in &catalog.voices {
+        let status = match tts::check_installed(voice) {
+            Ok(()) => "installed".to_owned(),
+            Err(reason) => format!("not installed: {reason}"),
+        };
+        println!("  {:<18} {:<3} {:<10} {:<10} {status}", voice.name, voice.language, voice.engine, voice.voice);
+        if !voice.description.is_empty() {
+            println!("  {:<18} {}", "", voice.description);
+        }
+    }
+    Ok(())
+}
+
+/// The synthesis progress bar (hidden with --quiet or when stderr is not a terminal).
+struct Bar(ProgressBar);
+
+impl Bar {
+    fn new(quiet: bool) -> Bar {
+        let bar = if quiet { ProgressBar::hidden() } else { ProgressBar::new(0) };
+        let style = ProgressStyle::with_template("{spinner} speaking [{bar:32}] {pos}/{len} utterances, {elapsed} elapsed, ETA {eta}  {msg}")
+            .map(|s| s.progress_chars("=> "))
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+        bar.set_style(style);
+        Bar(bar)
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, utterances: usize) {
+        self.0.set_length(utterances as u64);
+        self.0.enable_steady_tick(Duration::from_millis(200));
+    }
+
+    fn advance(&self, utterance: &Utterance) {
+        self.0.set_message(utterance.speaker.clone());
+        self.0.inc(1);
+    }
+
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
 }

@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 
 /// `an interview with Maria Ortega`, `spoke with Dr. Lee Chen`.
 static WITH_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:interview(?:ed)?|spoke|talked|talks|conversation|sat down)\s+(?:[a-z]+\s+)?with\s+(?:[a-z]+\s+)*?((?:[A-Z][\w'\-]+\s+){0,2}[A-Z][\w'\-]+)").unwrap()
+    Regex::new(r"(?:interview(?:ed)?|spoke|talked|talks|conversation|sat down)\s+(?:[a-z]+\s+)?with\s+(?:[a-z,]+\s+)*?((?:[A-Z][\w'\-]+\s+){0,2}[A-Z][\w'\-]+)").unwrap()
 });
 /// `对中国驻哈萨克斯坦大使张霄进行了专访`, `专访了王教授`.
 static ZH_INTERVIEWEE: LazyLock<Regex> =
@@ -101,9 +101,13 @@ fn chinese_full_name(surname: &str, article: &Article) -> Option<String> {
     counts.into_iter().filter(|(_, n)| *n >= 2).max_by_key(|(name, n)| (*n, std::cmp::Reverse(name.clone()))).map(|(name, _)| name)
 }
 
-/// Title and paragraphs before the first label: where an article introduces its people.
+/// Title, byline and paragraphs before the first label: where an article introduces its people.
 fn lead_text(article: &Article) -> String {
     let mut lead = article.meta.title.clone().unwrap_or_default();
+    if let Some(byline) = &article.meta.byline {
+        lead.push('\n');
+        lead.push_str(byline);
+    }
     for block in &article.blocks {
         if let Block::Paragraph { text, .. } = block {
             if labels::find(text).is_some() {

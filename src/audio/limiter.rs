@@ -1,0 +1,258 @@
+//! Look-ahead true-peak limiter.
+//!
+//! The gain curve is built in four linear-time passes over a per-sample gain
+//! vector:
+//! 1. required gain: `ceiling / peak`, where the peak estimate includes three
+//!    interpolated points between samples (4x oversampling, like BS.1770 true
+//!    peak), so inter-sample overs are caught, not only sample overs;
+//! 2. a sliding minimum over the look-ahead window (plus the interpolation
+//!    filter's reach on both sides), so gain reduction is already in place
+//!    before a peak and around every sample that shapes its inter-sample value;
+//! 3. exponential release back towards unity gain;
+//! 4. a moving average as long as the look-ahead, turning the step into a
+//!    smooth attack ramp.
+//!
+//! Pass 4 averages only values from the window of pass 2, so at every peak the
+//! applied gain is still at most the gain that peak requires: the ceiling
+//! holds without a clipper. A small safety margin covers the difference
+//! between this peak estimate and the one ebur128 uses.
+
+use std::collections::VecDeque;
+use std::f64::consts::PI;
+
+use super::buffer::{Buffer, db_to_amplitude, sanitize};
+
+/// Gain reduction ramps in over this window before a peak.
+const LOOKAHEAD_SECS: f64 = 0.005;
+/// Time constant of the return to unity gain after a peak.
+const RELEASE_SECS: f64 = 0.08;
+/// Headroom below the requested ceiling for estimator differences.
+const SAFETY_MARGIN_DB: f64 = 0.1;
+/// Oversampling factor of the peak estimate.
+const OVERSAMPLE: usize = 4;
+/// Half length of the interpolation filter, in input samples.
+const HALF_TAPS: usize = 8;
+const TAPS: usize = 2 * HALF_TAPS;
+
+/// Look-ahead peak limiter: afterwards the true peak (4x oversampled) stays at
+/// or below `ceiling_dbtp`. Audio already under the ceiling is left bit-exact.
+/// Non-finite samples become 0; a NaN or +inf ceiling only does that.
+pub fn limit(buffer: &mut Buffer, ceiling_dbtp: f64) {
+    sanitize(&mut buffer.samples);
+    if buffer.samples.is_empty() || ceiling_dbtp.is_nan() || ceiling_dbtp == f64::INFINITY {
+        return;
+    }
+    let ceiling = db_to_amplitude(ceiling_dbtp - SAFETY_MARGIN_DB) as f32;
+    let mut gain = required_gain(&buffer.samples, ceiling);
+    if gain.iter().all(|&g| g >= 1.0) {
+        return;
+    }
+    let rate = f64::from(buffer.rate.max(1));
+    let lookahead = ((LOOKAHEAD_SECS * rate).round() as usize).max(1);
+    sliding_min(&mut gain, HALF_TAPS, lookahead + HALF_TAPS - 1);
+    release(&mut gain, 1.0 - (-1.0 / (RELEASE_SECS * rate)).exp());
+    moving_average(&mut gain, lookahead);
+    for (sample, g) in buffer.samples.iter_mut().zip(&gain) {
+        *sample *= g;
+    }
+}
+
+/// Per-sample gain that brings the oversampled peak around each sample down to
+/// `ceiling` (1.0 where no reduction is needed).
+fn required_gain(samples: &[f32], ceiling: f32) -> Vec<f32> {
+    let kernels = interpolation_kernels();
+    let len = samples.len();
+    (0..len)
+        .map(|n| {
+            let window = window_at(samples, n);
+            let mut peak = samples[n].abs();
+            for kernel in &kernels {
+                let value: f32 = window.iter().zip(kernel).map(|(x, k)| x * k).sum();
+                peak = peak.max(value.abs());
+            }
+            if peak > ceiling { ceiling / peak } else { 1.0 }
+        })
+        .collect()
+}
+
+/// The `TAPS` samples `n - HALF_TAPS + 1 ..= n + HALF_TAPS`, zero outside the buffer.
+fn window_at(samples: &[f32], n: usize) -> [f32; TAPS] {
+    let start = n as isize - HALF_TAPS as isize + 1;
+    if start >= 0 {
+        if let Some(slice) = samples.get(start as usize..start as usize + TAPS) {
+            if let Ok(window) = <[f32; TAPS]>::try_from(slice) {
+                return window;
+            }
+        }
+    }
+    let mut window = [0.0; TAPS];
+    for (i, w) in window.iter_mut().enumerate() {
+        let index = start + i as isize;
+        if index >= 0 {
+            *w = samples.get(index as usize).copied().unwrap_or(0.0);
+        }
+    }
+    window
+}
+
+/// Hann-windowed sinc kernels for the fractional positions 1/4, 2/4 and 3/4
+/// between sample `n` and `n + 1`, each normalised to unity DC gain.
+fn interpolation_kernels() -> [[f32; TAPS]; OVERSAMPLE - 1] {
+    let mut kernels = [[0.0; TAPS]; OVERSAMPLE - 1];
+    for (phase, kernel) in kernels.iter_mut().enumerate() {
+        let fraction = (phase + 1) as f64 / OVERSAMPLE as f64;
+        let mut taps = [0.0f64; TAPS];
+        for (i, tap) in taps.iter_mut().enumerate() {
+            let t = (i as f64 - HALF_TAPS as f64 + 1.0) - fraction;
+            let sinc = (PI * t).sin() / (PI * t);
+            let hann = 0.5 + 0.5 * (PI * t / HALF_TAPS as f64).cos();
+            *tap = sinc * hann;
+        }
+        let sum: f64 = taps.iter().sum();
+        for (k, tap) in kernel.iter_mut().zip(taps) {
+            *k = (tap / sum) as f32;
+        }
+    }
+    kernels
+}
+
+/// In place: `gain[k] = min(gain[k - behind ..= k + ahead])`, clipped to the
+/// buffer. Monotonic-deque sliding minimum, O(n).
+fn sliding_min(gain: &mut [f32], behind: usize, ahead: usize) {
+    let len = gain.len();
+    let mut candidates: VecDeque<(usize, f32)> = VecDeque::new();
+    for j in 0..len + ahead {
+        if j < len {
+            let value = gain[j];
+            while candidates.back().is_some_and(|&(_, v)| v >= value) {
+                candidates.pop_back();
+            }
+            candidates.push_back((j, value));
+        }
+        let Some(k) = j.checked_sub(ahead) else { continue };
+        while candidates.front().is_some_and(|&(i, _)| i + behind < k) {
+            candidates.pop_front();
+        }
+        // Index k was pushed before being overwritten here, so the deque
+        // already holds everything the window needs.
+        gain[k] = candidates.front().map_or(1.0, |&(_, v)| v);
+    }
+}
+
+/// In place: gain may drop instantly but recovers towards 1 by `coeff` per sample.
+fn release(gain: &mut [f32], coeff: f64) {
+    let mut level = 1.0f64;
+    for g in gain {
+        level = f64::from(*g).min(level + coeff * (1.0 - level));
+        *g = level as f32;
+    }
+}
+
+/// In place: average of the last `width` values (the first value repeated
+/// before the start), which turns gain steps into linear ramps.
+fn moving_average(gain: &mut [f32], width: usize) {
+    let Some(&first) = gain.first() else { return };
+    let mut history = vec![first; width];
+    let mut sum = f64::from(first) * width as f64;
+    let mut slot = 0;
+    for g in gain {
+        sum += f64::from(*g) - f64::from(history[slot]);
+        history[slot] = *g;
+        slot = (slot + 1) % width;
+        *g = ((sum / width as f64) as f32).min(1.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audio::test_signals::{ebur128_true_peak_db, harmonic, sine, speech_like};
+
+    fn peak_db(samples: &[f32]) -> f64 {
+        let peak = samples.iter().fold(0.0f32, |m, s| m.max(s.abs()));
+        20.0 * f64::from(peak).log10()
+    }
+
+    #[test]
+    fn never_exceeds_ceiling() {
+        let rate = 44_100;
+        let mut loud_speech = speech_like(rate, 3.0, 4.0);
+        // Sharp clicks on top: single-sample spikes way over full scale.
+        for i in (1_000..loud_speech.len()).step_by(7_919) {
+            loud_speech[i] = if i % 2 == 0 { 4.0 } else { -4.0 };
+        }
+        let signals = [
+            ("speech +10 dB with clicks", loud_speech),
+            ("full-scale 11 kHz sine", sine(rate, 11_025.0, 1.0, 1.0)),
+            ("square-ish harmonic", harmonic(rate, 997.0, 2.0, 1.0)),
+            ("sine near fs/4, +3.5 dB", sine(rate, 11_000.0, 1.5, 1.0)),
+        ];
+        for ceiling in [-1.0, -3.0, 0.0] {
+            for (name, samples) in &signals {
+                let mut b = Buffer::new(rate, samples.clone());
+                limit(&mut b, ceiling);
+                let tp = ebur128_true_peak_db(&b.samples, rate);
+                assert!(tp <= ceiling, "{name}: true peak {tp} dBTP > ceiling {ceiling}");
+            }
+        }
+    }
+
+    #[test]
+    fn works_at_tts_rates() {
+        for rate in [16_000, 22_050, 24_000, 48_000] {
+            let mut b = Buffer::new(rate, speech_like(rate, 2.0, 2.0));
+            limit(&mut b, -1.0);
+            let tp = ebur128_true_peak_db(&b.samples, rate);
+            assert!(tp <= -1.0, "{rate} Hz: {tp} dBTP");
+        }
+    }
+
+    #[test]
+    fn leaves_quiet_audio_unchanged() {
+        let samples = speech_like(44_100, 0.3, 2.0);
+        assert!(peak_db(&samples) < -6.0);
+        let mut b = Buffer::new(44_100, samples.clone());
+        limit(&mut b, -1.0);
+        assert_eq!(b.samples, samples);
+    }
+
+    #[test]
+    fn only_touches_the_neighbourhood_of_a_peak() {
+        let rate = 44_100;
+        let mut samples = sine(rate, 200.0, 0.25, 2.0);
+        samples[44_100] = 1.0;
+        let mut b = Buffer::new(rate, samples.clone());
+        limit(&mut b, -6.0);
+        // Well before the peak (beyond the 5 ms look-ahead) nothing changes...
+        assert_eq!(b.samples[..44_000], samples[..44_000]);
+        // ...and one second after, the release has recovered to within 0.1 dB.
+        let late = 88_000;
+        assert!((b.samples[late] / samples[late] - 1.0).abs() < 0.012);
+    }
+
+    #[test]
+    fn degenerate_input_does_not_panic() {
+        let mut empty = Buffer::new(44_100, vec![]);
+        limit(&mut empty, -1.0);
+        assert!(empty.samples.is_empty());
+
+        let mut nan = Buffer::new(0, vec![f32::NAN, 2.0, f32::INFINITY, -3.0]);
+        limit(&mut nan, -1.0);
+        assert!(nan.samples.iter().all(|s| s.is_finite() && s.abs() <= 0.9));
+
+        let mut untouched = Buffer::new(8_000, vec![0.5, f32::NAN]);
+        limit(&mut untouched, f64::NAN);
+        assert_eq!(untouched.samples, vec![0.5, 0.0]);
+
+        let mut silenced = Buffer::new(8_000, vec![0.5, -0.5]);
+        limit(&mut silenced, f64::NEG_INFINITY);
+        assert!(silenced.samples.iter().all(|s| *s == 0.0));
+    }
+
+    #[test]
+    fn sliding_min_covers_the_window() {
+        let mut g = [1.0, 1.0, 1.0, 0.5, 1.0, 1.0, 1.0, 1.0];
+        sliding_min(&mut g, 1, 2);
+        assert_eq!(g, [1.0, 0.5, 0.5, 0.5, 0.5, 1.0, 1.0, 1.0]);
+    }
+}

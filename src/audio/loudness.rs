@@ -1,0 +1,240 @@
+//! EBU R128 / BS.1770 loudness measurement and normalisation.
+
+use ebur128::{EbuR128, Mode};
+
+use super::AudioError;
+use super::buffer::{Buffer, db_to_amplitude, finite_or_zero, sanitize};
+use super::limiter::limit;
+
+/// Integrated loudness needs at least one 400 ms gating block.
+const MIN_SECONDS: f64 = 0.4;
+/// Samples handed to the meter per call (bounded scratch memory).
+const FEED_CHUNK: usize = 1 << 16;
+/// Normalisation stops adjusting once this close to the target.
+const LOUDNESS_TOLERANCE_LU: f64 = 0.1;
+/// Gain/limit/measure rounds before settling for the closest result.
+const MAX_PASSES: usize = 6;
+/// Extra gain normalisation may add to make up for limiting, beyond the
+/// first estimate. Bounds the search on signals the limiter flattens.
+const MAX_MAKEUP_DB: f64 = 12.0;
+/// Headroom kept when the final safety trim has to lower the gain.
+const TRIM_MARGIN_DB: f64 = 0.01;
+
+/// Loudness figures of a buffer as measured by ebur128.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LoudnessReport {
+    pub integrated_lufs: f64,
+    /// Maximum 4x-oversampled true peak, dBTP.
+    pub true_peak_dbtp: f64,
+    /// EBU Tech 3342 loudness range; 0 for audio shorter than 3 s.
+    pub loudness_range_lu: f64,
+}
+
+/// Measures integrated loudness, true peak and loudness range.
+///
+/// Errors with [`AudioError::TooShort`] under 0.4 s and [`AudioError::Silent`]
+/// when nothing passes the −70 LUFS gate, so every figure is finite.
+pub fn measure(buffer: &Buffer) -> Result<LoudnessReport, AudioError> {
+    if buffer.rate == 0 {
+        return Err(AudioError::InvalidRate(0));
+    }
+    let seconds = buffer.duration();
+    if seconds < MIN_SECONDS {
+        return Err(AudioError::TooShort { seconds });
+    }
+    let mut meter = EbuR128::new(1, buffer.rate, Mode::I | Mode::LRA | Mode::TRUE_PEAK)?;
+    let mut scratch = Vec::with_capacity(FEED_CHUNK.min(buffer.samples.len()));
+    for chunk in buffer.samples.chunks(FEED_CHUNK) {
+        scratch.clear();
+        scratch.extend(chunk.iter().map(|&s| finite_or_zero(s)));
+        meter.add_frames_f32(&scratch)?;
+    }
+    let integrated_lufs = meter.loudness_global()?;
+    let true_peak = meter.true_peak(0)?;
+    if !integrated_lufs.is_finite() || true_peak <= 0.0 {
+        return Err(AudioError::Silent);
+    }
+    let range = meter.loudness_range()?;
+    Ok(LoudnessReport {
+        integrated_lufs,
+        true_peak_dbtp: 20.0 * true_peak.log10(),
+        loudness_range_lu: if range.is_finite() { range } else { 0.0 },
+    })
+}
+
+/// Brings integrated loudness to `target_lufs` and true peak to at most
+/// `ceiling_dbtp`, returning the report measured on the final audio.
+///
+/// Each pass applies a gain to the original audio and limits the result;
+/// limiting lowers loudness, so the gain is raised by the shortfall and the
+/// pass repeated (limiting the original again rather than re-limiting, which
+/// would stack distortion). The final true peak is guaranteed by ebur128's own
+/// meter; the loudness lands within ±0.5 LU of target unless the material is
+/// too peaky to get there under the ceiling. Non-finite samples become 0.
+/// On error the buffer keeps its (sanitised) original audio.
+pub fn normalize_loudness(
+    buffer: &mut Buffer,
+    target_lufs: f64,
+    ceiling_dbtp: f64,
+) -> Result<LoudnessReport, AudioError> {
+    require_finite("target_lufs", target_lufs)?;
+    require_finite("ceiling_dbtp", ceiling_dbtp)?;
+    sanitize(&mut buffer.samples);
+    let original = measure(buffer)?;
+    let source = buffer.samples.clone();
+    let result = gain_and_limit(buffer, &source, original, target_lufs, ceiling_dbtp);
+    if result.is_err() {
+        buffer.samples = source;
+    }
+    result
+}
+
+/// The normalisation passes proper; `source` is the sanitised original audio.
+fn gain_and_limit(
+    buffer: &mut Buffer,
+    source: &[f32],
+    original: LoudnessReport,
+    target_lufs: f64,
+    ceiling_dbtp: f64,
+) -> Result<LoudnessReport, AudioError> {
+    let first_gain_db = target_lufs - original.integrated_lufs;
+    let mut gain_db = first_gain_db;
+    let mut report = original;
+    for _ in 0..MAX_PASSES {
+        apply_gain(source, &mut buffer.samples, gain_db);
+        limit(buffer, ceiling_dbtp);
+        report = measure(buffer)?;
+        let shortfall = target_lufs - report.integrated_lufs;
+        if shortfall.abs() <= LOUDNESS_TOLERANCE_LU {
+            break;
+        }
+        gain_db = (gain_db + shortfall).min(first_gain_db + MAX_MAKEUP_DB);
+    }
+
+    if report.true_peak_dbtp > ceiling_dbtp {
+        // The limiter's peak estimate and ebur128's disagreed by more than its
+        // safety margin; a plain gain trim settles it (true peak scales linearly).
+        let factor = db_to_amplitude(ceiling_dbtp - report.true_peak_dbtp - TRIM_MARGIN_DB) as f32;
+        buffer.samples.iter_mut().for_each(|s| *s *= factor);
+        report = measure(buffer)?;
+    }
+    Ok(report)
+}
+
+fn require_finite(name: &'static str, value: f64) -> Result<(), AudioError> {
+    if value.is_finite() {
+        Ok(())
+    } else {
+        Err(AudioError::InvalidParameter { name, value })
+    }
+}
+
+/// `out = source * gain`, reusing `out`'s allocation.
+fn apply_gain(source: &[f32], out: &mut Vec<f32>, gain_db: f64) {
+    let factor = db_to_amplitude(gain_db) as f32;
+    out.clear();
+    out.extend(source.iter().map(|s| s * factor));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audio::test_signals::{ebur128_true_peak_db, harmonic, sine, speech_like};
+
+    const TARGET: f64 = -16.0;
+    const CEILING: f64 = -1.0;
+
+    fn assert_normalized(name: &str, mut b: Buffer) {
+        let report = normalize_loudness(&mut b, TARGET, CEILING).unwrap();
+        let check = measure(&b).unwrap();
+        assert_eq!(report, check, "{name}: report must describe the final audio");
+        assert!(
+            (check.integrated_lufs - TARGET).abs() <= 0.5,
+            "{name}: {} LUFS",
+            check.integrated_lufs
+        );
+        let tp = ebur128_true_peak_db(&b.samples, b.rate);
+        assert!(tp <= CEILING, "{name}: true peak {tp} dBTP");
+    }
+
+    #[test]
+    fn loud_speech_like_signal() {
+        assert_normalized("loud", Buffer::new(44_100, speech_like(44_100, 0.95, 8.0)));
+    }
+
+    #[test]
+    fn quiet_speech_like_signal() {
+        let b = Buffer::new(24_000, speech_like(24_000, 0.02, 8.0));
+        assert!(measure(&b).unwrap().integrated_lufs < -40.0);
+        assert_normalized("quiet", b);
+    }
+
+    #[test]
+    fn transients_that_would_clip() {
+        // A quiet bed with sharp clicks: plain gain to −16 LUFS would put the
+        // clicks far above 0 dBFS, so the limiter has to do real work.
+        let rate = 44_100;
+        let mut samples = speech_like(rate, 0.05, 8.0);
+        for i in (500..samples.len()).step_by(11_025) {
+            for (j, v) in [0.9f32, -0.8, 0.6, -0.3].iter().enumerate() {
+                samples[i + j] = *v;
+            }
+        }
+        let b = Buffer::new(rate, samples);
+        let before = measure(&b).unwrap();
+        assert!(before.true_peak_dbtp + (TARGET - before.integrated_lufs) > 6.0);
+        assert_normalized("transients", b);
+    }
+
+    #[test]
+    fn steady_tones_at_several_rates() {
+        for rate in [16_000, 22_050, 48_000] {
+            assert_normalized("harmonic", Buffer::new(rate, harmonic(rate, 180.0, 0.5, 3.0)));
+        }
+    }
+
+    #[test]
+    fn measure_matches_known_sine_loudness() {
+        // BS.1770: a 997 Hz sine at -20 dBFS peak, mono, reads about -23 LUFS
+        // (−20 dB peak → −23 dB RMS, K-weighting ≈ +0.7 dB, mono offset −0.691).
+        let b = Buffer::new(48_000, sine(48_000, 997.0, 0.1, 5.0));
+        let r = measure(&b).unwrap();
+        assert!((r.integrated_lufs - -23.0).abs() < 0.2, "{}", r.integrated_lufs);
+        assert!((r.true_peak_dbtp - -20.0).abs() < 0.1, "{}", r.true_peak_dbtp);
+        assert!(r.loudness_range_lu < 0.5);
+    }
+
+    #[test]
+    fn silence_and_short_audio_are_errors_not_nan() {
+        let mut silent = Buffer::silence(44_100, 5.0);
+        assert!(matches!(normalize_loudness(&mut silent, TARGET, CEILING), Err(AudioError::Silent)));
+        assert!(silent.samples.iter().all(|s| *s == 0.0));
+
+        let mut nan = Buffer::new(44_100, vec![f32::NAN; 44_100]);
+        assert!(matches!(normalize_loudness(&mut nan, TARGET, CEILING), Err(AudioError::Silent)));
+        assert!(nan.samples.iter().all(|s| *s == 0.0));
+
+        let mut short = Buffer::new(44_100, sine(44_100, 440.0, 0.5, 0.2));
+        assert!(matches!(
+            normalize_loudness(&mut short, TARGET, CEILING),
+            Err(AudioError::TooShort { .. })
+        ));
+        let mut empty = Buffer::new(44_100, vec![]);
+        assert!(matches!(measure(&empty), Err(AudioError::TooShort { .. })));
+        assert!(normalize_loudness(&mut empty, TARGET, CEILING).is_err());
+        assert!(matches!(measure(&Buffer::new(0, vec![0.5; 10])), Err(AudioError::InvalidRate(0))));
+    }
+
+    #[test]
+    fn invalid_targets_are_rejected() {
+        let mut b = Buffer::new(44_100, sine(44_100, 440.0, 0.5, 1.0));
+        assert!(matches!(
+            normalize_loudness(&mut b, f64::NAN, CEILING),
+            Err(AudioError::InvalidParameter { name: "target_lufs", .. })
+        ));
+        assert!(matches!(
+            normalize_loudness(&mut b, TARGET, f64::INFINITY),
+            Err(AudioError::InvalidParameter { name: "ceiling_dbtp", .. })
+        ));
+    }
+}
