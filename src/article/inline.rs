@@ -8,13 +8,15 @@ static LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"!?\[([^\]]*)\]\([^)
 static URL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'*+,;=%]+").unwrap());
 static EMPTY_BRACKETS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s*(?:（\s*）|\(\s*\)|\[\s*\])").unwrap());
-static EMPHASIS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\*\*|__|(^|[\s\p{P}])[*_]|[*_]($|[\s\p{P}])").unwrap());
+static STRONG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\*\*|__").unwrap());
+static EMPHASIS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(^|[\s\p{P}])[*_]|[*_]($|[\s\p{P}])").unwrap());
 static SPACES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[ \t\u{3000}\u{a0}]+").unwrap());
 
 /// Strips markup from one paragraph, keeping the words a listener should hear.
 pub fn plain(text: &str) -> String {
     let text = LINK.replace_all(text, "$1");
     let text = URL.replace_all(&text, "");
+    let text = STRONG.replace_all(&text, "");
     let text = EMPHASIS.replace_all(&text, "$1$2");
     let text = EMPTY_BRACKETS.replace_all(&text, "");
     SPACES.replace_all(text.trim(), " ").into_owned()

@@ -180,7 +180,7 @@ mod tests {
         assert_eq!(a.meta.byline.as_deref(), Some("某报记者 王五"));
         assert_eq!(a.meta.date.as_deref(), Some("2023-10-16 01:29"));
         assert_eq!(a.meta.url.as_deref(), Some("https://example.cn/a/1"));
-        assert_eq!(a.blocks, vec![Block::Paragraph { line: 9, text: "正文。".into() }]);
+        assert_eq!(a.blocks, vec![Block::Paragraph { line: 8, text: "正文。".into() }]);
     }
 
     #[test]

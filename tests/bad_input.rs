@@ -1,0 +1,74 @@
+//! Bad input: a one-line error naming the file, a non-zero exit, and nothing written.
+
+mod common;
+
+use common::{files_under, narrate, stderr};
+use std::path::Path;
+
+/// Runs `narrate build FILE --out DIR` and checks it failed cleanly; returns stderr.
+fn build_fails(file: &Path, extra: &[&str]) -> String {
+    let out = tempfile::tempdir().unwrap();
+    let mut args = vec!["build", file.to_str().unwrap(), "--out", out.path().to_str().unwrap(), "--quiet"];
+    args.extend_from_slice(extra);
+    let output = narrate(&args);
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{message}");
+    assert_eq!(message.trim_end().lines().count(), 1, "one line: {message}");
+    assert!(message.starts_with("narrate: error: "), "{message}");
+    assert!(!message.contains("panicked"), "{message}");
+    assert!(files_under(out.path()).is_empty(), "nothing written: {:?}", files_under(out.path()));
+    message
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[test]
+fn missing_file_and_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.txt");
+    assert!(build_fails(&missing, &[]).contains("nope.txt"));
+    assert!(build_fails(dir.path(), &[]).contains("is a directory"));
+}
+
+#[test]
+fn empty_whitespace_and_binary_files() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(build_fails(&write(dir.path(), "empty.txt", b""), &[]).contains("empty.txt: the file is empty"));
+    assert!(build_fails(&write(dir.path(), "blank.txt", b"  \n\r\n\t\n"), &[]).contains("blank.txt: the file is empty"));
+    let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00";
+    assert!(build_fails(&write(dir.path(), "image.txt", png), &[]).contains("image.txt: looks like binary data"));
+    let noise: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8 | 0x80).collect();
+    assert!(build_fails(&write(dir.path(), "noise.txt", &noise), &[]).contains("noise.txt"));
+}
+
+#[test]
+fn broken_and_inconsistent_script_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = write(dir.path(), "broken.json", b"{\n  \"title\": \"x\",\n  \"turns\": [\n");
+    assert!(build_fails(&broken, &[]).contains("broken.json: line 4"));
+    let script = narrate::load_script(Path::new("tests/fixtures/dialogue-en.md")).unwrap();
+    let mut json: serde_json::Value = serde_json::to_value(&script).unwrap();
+    json["turns"][1]["speaker"] = "nobody".into();
+    let unknown = write(dir.path(), "unknown.json", json.to_string().as_bytes());
+    assert!(build_fails(&unknown, &[]).contains("turn 2: unknown speaker 'nobody'"));
+}
+
+#[test]
+fn unknown_voice_and_bad_options() {
+    let fixture = Path::new("tests/fixtures/dialogue-en.md");
+    assert!(build_fails(fixture, &["--voice", "guest=no-such-voice"]).contains("unknown voice 'no-such-voice'"));
+    assert!(build_fails(fixture, &["--pause", "speaker=lots"]).contains("not a number"));
+    let usage = narrate(&["build", "tests/fixtures/dialogue-en.md", "--voice", "guest"]);
+    assert_eq!(usage.status.code(), Some(2));
+}
+
+#[test]
+fn script_command_reports_bad_input_the_same_way() {
+    let output = narrate(&["script", "tests/fixtures/does-not-exist.txt"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("does-not-exist.txt"));
+}
