@@ -3,9 +3,11 @@
 //! segments are laid on a timeline with pauses; the whole is normalized to the target
 //! loudness under a true-peak ceiling. The timeline is recorded as a cue list.
 
+mod chapters;
 mod cues;
 mod pauses;
 
+pub use chapters::{chapters, Chapter};
 pub use cues::{Cues, SentenceCue, TurnCue};
 pub use pauses::Pauses;
 
