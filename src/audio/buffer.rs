@@ -38,7 +38,11 @@ impl Buffer {
 /// non-finite durations.
 pub(crate) fn seconds_to_samples(rate: u32, seconds: f64) -> usize {
     let n = (seconds * f64::from(rate)).round();
-    if n.is_finite() && n > 0.0 { n as usize } else { 0 }
+    if n.is_finite() && n > 0.0 {
+        n as usize
+    } else {
+        0
+    }
 }
 
 /// The sample, or 0 if it is NaN or infinite.

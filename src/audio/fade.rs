@@ -28,7 +28,7 @@ pub fn fade_edges(buffer: &mut Buffer, fade_in_secs: f64, fade_out_secs: f64) {
 
 /// Fade length in samples: at least one for any positive duration, at most `len`.
 fn fade_len(rate: u32, seconds: f64, len: usize) -> usize {
-    if !(seconds > 0.0) {
+    if seconds.is_nan() || seconds <= 0.0 {
         return 0;
     }
     seconds_to_samples(rate, seconds).max(1).min(len)
@@ -51,8 +51,10 @@ pub fn trim_silence(buffer: &Buffer, threshold_db: f32) -> Buffer {
     }
     let threshold = db_to_amplitude(f64::from(threshold_db)) as f32;
     let audible = |s: &f32| s.abs() > threshold;
-    let (Some(first), Some(last)) = (samples.iter().position(audible), samples.iter().rposition(audible))
-    else {
+    let (Some(first), Some(last)) = (
+        samples.iter().position(audible),
+        samples.iter().rposition(audible),
+    ) else {
         return Buffer::new(buffer.rate, Vec::new());
     };
     let margin = seconds_to_samples(buffer.rate, TRIM_MARGIN_SECS);
@@ -67,7 +69,10 @@ mod tests {
     use crate::audio::test_signals::{harmonic, sine};
 
     fn max_step(samples: &[f32]) -> f32 {
-        samples.windows(2).map(|w| (w[1] - w[0]).abs()).fold(0.0, f32::max)
+        samples
+            .windows(2)
+            .map(|w| (w[1] - w[0]).abs())
+            .fold(0.0, f32::max)
     }
 
     #[test]
@@ -123,18 +128,24 @@ mod tests {
         samples.extend(vec![0.0; 30_000]);
         let trimmed = trim_silence(&Buffer::new(rate, samples), -50.0);
         let margin = 120; // 5 ms at 24 kHz
-        // The sine's first sample is 0 and its second is the first audible one.
+        // The sine's first sample is 0, so its second is the first audible one.
         assert_eq!(trimmed.rate, rate);
-        assert_eq!(trimmed.samples[margin + 1], tone[1]);
+        assert_eq!(trimmed.samples[margin], tone[1]);
+        assert_eq!(trimmed.samples[margin - 2], 0.0005); // hiss kept by the margin
         let last_audible = tone.iter().rposition(|s| s.abs() > 0.003_162_3).unwrap();
-        assert_eq!(trimmed.samples.len(), margin + 1 + (last_audible - 1) + 1 + margin);
+        // Audible span tone[1..=last_audible] plus a margin on each side.
+        assert_eq!(trimmed.samples.len(), last_audible + 2 * margin);
     }
 
     #[test]
     fn trim_edge_cases() {
         let silent = Buffer::new(8_000, vec![0.0, f32::NAN, 0.0001]);
         assert!(trim_silence(&silent, -40.0).samples.is_empty());
-        assert!(trim_silence(&Buffer::new(8_000, vec![]), -40.0).samples.is_empty());
+        assert!(
+            trim_silence(&Buffer::new(8_000, vec![]), -40.0)
+                .samples
+                .is_empty()
+        );
         // Audible right at the edges: nothing to trim, margin is clamped.
         let full = Buffer::new(8_000, vec![0.5, 0.0, 0.5]);
         assert_eq!(trim_silence(&full, -40.0), full);

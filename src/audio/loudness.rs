@@ -35,23 +35,10 @@ pub struct LoudnessReport {
 /// Errors with [`AudioError::TooShort`] under 0.4 s and [`AudioError::Silent`]
 /// when nothing passes the −70 LUFS gate, so every figure is finite.
 pub fn measure(buffer: &Buffer) -> Result<LoudnessReport, AudioError> {
-    if buffer.rate == 0 {
-        return Err(AudioError::InvalidRate(0));
-    }
-    let seconds = buffer.duration();
-    if seconds < MIN_SECONDS {
-        return Err(AudioError::TooShort { seconds });
-    }
-    let mut meter = EbuR128::new(1, buffer.rate, Mode::I | Mode::LRA | Mode::TRUE_PEAK)?;
-    let mut scratch = Vec::with_capacity(FEED_CHUNK.min(buffer.samples.len()));
-    for chunk in buffer.samples.chunks(FEED_CHUNK) {
-        scratch.clear();
-        scratch.extend(chunk.iter().map(|&s| finite_or_zero(s)));
-        meter.add_frames_f32(&scratch)?;
-    }
-    let integrated_lufs = meter.loudness_global()?;
+    let meter = fed_meter(buffer, Mode::I | Mode::LRA | Mode::TRUE_PEAK)?;
+    let integrated_lufs = integrated(&meter)?;
     let true_peak = meter.true_peak(0)?;
-    if !integrated_lufs.is_finite() || true_peak <= 0.0 {
+    if true_peak <= 0.0 {
         return Err(AudioError::Silent);
     }
     let range = meter.loudness_range()?;
@@ -60,6 +47,40 @@ pub fn measure(buffer: &Buffer) -> Result<LoudnessReport, AudioError> {
         true_peak_dbtp: 20.0 * true_peak.log10(),
         loudness_range_lu: if range.is_finite() { range } else { 0.0 },
     })
+}
+
+/// Integrated loudness alone: several times cheaper than [`measure`] because
+/// the meter skips true-peak oversampling.
+fn integrated_lufs(buffer: &Buffer) -> Result<f64, AudioError> {
+    integrated(&fed_meter(buffer, Mode::I)?)
+}
+
+/// A meter in `mode` that has seen the whole (sanitised) buffer.
+fn fed_meter(buffer: &Buffer, mode: Mode) -> Result<EbuR128, AudioError> {
+    if buffer.rate == 0 {
+        return Err(AudioError::InvalidRate(0));
+    }
+    let seconds = buffer.duration();
+    if seconds < MIN_SECONDS {
+        return Err(AudioError::TooShort { seconds });
+    }
+    let mut meter = EbuR128::new(1, buffer.rate, mode)?;
+    let mut scratch = Vec::with_capacity(FEED_CHUNK.min(buffer.samples.len()));
+    for chunk in buffer.samples.chunks(FEED_CHUNK) {
+        scratch.clear();
+        scratch.extend(chunk.iter().map(|&s| finite_or_zero(s)));
+        meter.add_frames_f32(&scratch)?;
+    }
+    Ok(meter)
+}
+
+fn integrated(meter: &EbuR128) -> Result<f64, AudioError> {
+    let lufs = meter.loudness_global()?;
+    if lufs.is_finite() {
+        Ok(lufs)
+    } else {
+        Err(AudioError::Silent)
+    }
 }
 
 /// Brings integrated loudness to `target_lufs` and true peak to at most
@@ -80,9 +101,9 @@ pub fn normalize_loudness(
     require_finite("target_lufs", target_lufs)?;
     require_finite("ceiling_dbtp", ceiling_dbtp)?;
     sanitize(&mut buffer.samples);
-    let original = measure(buffer)?;
+    let original_lufs = integrated_lufs(buffer)?;
     let source = buffer.samples.clone();
-    let result = gain_and_limit(buffer, &source, original, target_lufs, ceiling_dbtp);
+    let result = gain_and_limit(buffer, &source, original_lufs, target_lufs, ceiling_dbtp);
     if result.is_err() {
         buffer.samples = source;
     }
@@ -93,32 +114,31 @@ pub fn normalize_loudness(
 fn gain_and_limit(
     buffer: &mut Buffer,
     source: &[f32],
-    original: LoudnessReport,
+    original_lufs: f64,
     target_lufs: f64,
     ceiling_dbtp: f64,
 ) -> Result<LoudnessReport, AudioError> {
-    let first_gain_db = target_lufs - original.integrated_lufs;
+    let first_gain_db = target_lufs - original_lufs;
     let mut gain_db = first_gain_db;
-    let mut report = original;
     for _ in 0..MAX_PASSES {
         apply_gain(source, &mut buffer.samples, gain_db);
         limit(buffer, ceiling_dbtp);
-        report = measure(buffer)?;
-        let shortfall = target_lufs - report.integrated_lufs;
+        let shortfall = target_lufs - integrated_lufs(buffer)?;
         if shortfall.abs() <= LOUDNESS_TOLERANCE_LU {
             break;
         }
         gain_db = (gain_db + shortfall).min(first_gain_db + MAX_MAKEUP_DB);
     }
 
-    if report.true_peak_dbtp > ceiling_dbtp {
-        // The limiter's peak estimate and ebur128's disagreed by more than its
-        // safety margin; a plain gain trim settles it (true peak scales linearly).
-        let factor = db_to_amplitude(ceiling_dbtp - report.true_peak_dbtp - TRIM_MARGIN_DB) as f32;
-        buffer.samples.iter_mut().for_each(|s| *s *= factor);
-        report = measure(buffer)?;
+    let report = measure(buffer)?;
+    if report.true_peak_dbtp <= ceiling_dbtp {
+        return Ok(report);
     }
-    Ok(report)
+    // The limiter's peak estimate and ebur128's disagreed by more than its
+    // safety margin; a plain gain trim settles it (true peak scales linearly).
+    let factor = db_to_amplitude(ceiling_dbtp - report.true_peak_dbtp - TRIM_MARGIN_DB) as f32;
+    buffer.samples.iter_mut().for_each(|s| *s *= factor);
+    measure(buffer)
 }
 
 fn require_finite(name: &'static str, value: f64) -> Result<(), AudioError> {
@@ -147,7 +167,10 @@ mod tests {
     fn assert_normalized(name: &str, mut b: Buffer) {
         let report = normalize_loudness(&mut b, TARGET, CEILING).unwrap();
         let check = measure(&b).unwrap();
-        assert_eq!(report, check, "{name}: report must describe the final audio");
+        assert_eq!(
+            report, check,
+            "{name}: report must describe the final audio"
+        );
         assert!(
             (check.integrated_lufs - TARGET).abs() <= 0.5,
             "{name}: {} LUFS",
@@ -189,7 +212,10 @@ mod tests {
     #[test]
     fn steady_tones_at_several_rates() {
         for rate in [16_000, 22_050, 48_000] {
-            assert_normalized("harmonic", Buffer::new(rate, harmonic(rate, 180.0, 0.5, 3.0)));
+            assert_normalized(
+                "harmonic",
+                Buffer::new(rate, harmonic(rate, 180.0, 0.5, 3.0)),
+            );
         }
     }
 
@@ -199,19 +225,33 @@ mod tests {
         // (−20 dB peak → −23 dB RMS, K-weighting ≈ +0.7 dB, mono offset −0.691).
         let b = Buffer::new(48_000, sine(48_000, 997.0, 0.1, 5.0));
         let r = measure(&b).unwrap();
-        assert!((r.integrated_lufs - -23.0).abs() < 0.2, "{}", r.integrated_lufs);
-        assert!((r.true_peak_dbtp - -20.0).abs() < 0.1, "{}", r.true_peak_dbtp);
+        assert!(
+            (r.integrated_lufs - -23.0).abs() < 0.2,
+            "{}",
+            r.integrated_lufs
+        );
+        assert!(
+            (r.true_peak_dbtp - -20.0).abs() < 0.1,
+            "{}",
+            r.true_peak_dbtp
+        );
         assert!(r.loudness_range_lu < 0.5);
     }
 
     #[test]
     fn silence_and_short_audio_are_errors_not_nan() {
         let mut silent = Buffer::silence(44_100, 5.0);
-        assert!(matches!(normalize_loudness(&mut silent, TARGET, CEILING), Err(AudioError::Silent)));
+        assert!(matches!(
+            normalize_loudness(&mut silent, TARGET, CEILING),
+            Err(AudioError::Silent)
+        ));
         assert!(silent.samples.iter().all(|s| *s == 0.0));
 
         let mut nan = Buffer::new(44_100, vec![f32::NAN; 44_100]);
-        assert!(matches!(normalize_loudness(&mut nan, TARGET, CEILING), Err(AudioError::Silent)));
+        assert!(matches!(
+            normalize_loudness(&mut nan, TARGET, CEILING),
+            Err(AudioError::Silent)
+        ));
         assert!(nan.samples.iter().all(|s| *s == 0.0));
 
         let mut short = Buffer::new(44_100, sine(44_100, 440.0, 0.5, 0.2));
@@ -222,7 +262,10 @@ mod tests {
         let mut empty = Buffer::new(44_100, vec![]);
         assert!(matches!(measure(&empty), Err(AudioError::TooShort { .. })));
         assert!(normalize_loudness(&mut empty, TARGET, CEILING).is_err());
-        assert!(matches!(measure(&Buffer::new(0, vec![0.5; 10])), Err(AudioError::InvalidRate(0))));
+        assert!(matches!(
+            measure(&Buffer::new(0, vec![0.5; 10])),
+            Err(AudioError::InvalidRate(0))
+        ));
     }
 
     #[test]
@@ -230,11 +273,17 @@ mod tests {
         let mut b = Buffer::new(44_100, sine(44_100, 440.0, 0.5, 1.0));
         assert!(matches!(
             normalize_loudness(&mut b, f64::NAN, CEILING),
-            Err(AudioError::InvalidParameter { name: "target_lufs", .. })
+            Err(AudioError::InvalidParameter {
+                name: "target_lufs",
+                ..
+            })
         ));
         assert!(matches!(
             normalize_loudness(&mut b, TARGET, f64::INFINITY),
-            Err(AudioError::InvalidParameter { name: "ceiling_dbtp", .. })
+            Err(AudioError::InvalidParameter {
+                name: "ceiling_dbtp",
+                ..
+            })
         ));
     }
 }

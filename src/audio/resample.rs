@@ -13,17 +13,20 @@ use super::buffer::{Buffer, finite_or_zero};
 
 /// Frames per processing chunk; rubato splits it into ~256-frame FFT blocks.
 const CHUNK_FRAMES: usize = 1024;
+/// Highest rate accepted. The FFT block must hold `rate / gcd(from, to)`
+/// frames, so absurd coprime rates would otherwise allocate without bound.
+const MAX_RATE: u32 = 768_000;
 
 /// High-quality resampling to `to_rate`.
 ///
 /// The output has exactly `round(len * to_rate / rate)` samples, is aligned
 /// with the input (no filter delay) and is deterministic. Same rate → clone.
+/// Rates must be in 1..=768 000 Hz. Non-finite samples are read as 0.
 pub fn resample(buffer: &Buffer, to_rate: u32) -> Result<Buffer, AudioError> {
-    if buffer.rate == 0 {
-        return Err(AudioError::InvalidRate(buffer.rate));
-    }
-    if to_rate == 0 {
-        return Err(AudioError::InvalidRate(to_rate));
+    for rate in [buffer.rate, to_rate] {
+        if rate == 0 || rate > MAX_RATE {
+            return Err(AudioError::InvalidRate(rate));
+        }
     }
     if buffer.rate == to_rate {
         return Ok(buffer.clone());
@@ -42,7 +45,9 @@ pub fn resample(buffer: &Buffer, to_rate: u32) -> Result<Buffer, AudioError> {
         FixedSync::Both,
     )?;
     let adapter = InterleavedSlice::new(&input, 1, input.len())?;
-    let mut samples = resampler.process_all(&adapter, input.len(), None)?.take_data();
+    let mut samples = resampler
+        .process_all(&adapter, input.len(), None)?
+        .take_data();
     // rubato returns ceil(len * ratio) frames; the contract is round().
     samples.resize(out_len, 0.0);
     Ok(Buffer::new(to_rate, samples))
@@ -92,7 +97,12 @@ mod tests {
 
     #[test]
     fn common_rate_pairs_work() {
-        for (from, to) in [(22_050, 44_100), (16_000, 48_000), (44_100, 48_000), (48_000, 16_000)] {
+        for (from, to) in [
+            (22_050, 44_100),
+            (16_000, 48_000),
+            (44_100, 48_000),
+            (48_000, 16_000),
+        ] {
             let input = Buffer::new(from, sine(from, 440.0, 0.5, 1.0));
             let out = resample(&input, to).unwrap();
             assert_eq!(out.samples.len(), to as usize);
@@ -110,7 +120,10 @@ mod tests {
             let out = resample(&Buffer::new(24_000, samples), 44_100).unwrap();
             let peak = argmax_abs(&out.samples) as f64;
             let expected = position as f64 * 44_100.0 / 24_000.0;
-            assert!((peak - expected).abs() <= 1.0, "peak {peak}, expected {expected}");
+            assert!(
+                (peak - expected).abs() <= 1.0,
+                "peak {peak}, expected {expected}"
+            );
         }
     }
 
@@ -121,7 +134,28 @@ mod tests {
         assert_eq!(same.samples.len(), 3);
         assert!(matches!(resample(&b, 0), Err(AudioError::InvalidRate(0))));
         let zero = Buffer::new(0, vec![0.1]);
-        assert!(matches!(resample(&zero, 8_000), Err(AudioError::InvalidRate(0))));
+        assert!(matches!(
+            resample(&zero, 8_000),
+            Err(AudioError::InvalidRate(0))
+        ));
+    }
+
+    #[test]
+    fn odd_rate_pairs_and_limits() {
+        for (from, to) in [(44_101, 48_000), (1, 8_000), (8_000, 1), (767_999, 768_000)] {
+            let b = Buffer::new(from, vec![0.5; (from as usize / 10).max(3)]);
+            let out = resample(&b, to).unwrap();
+            assert_eq!(
+                out.samples.len(),
+                output_len(b.samples.len(), from, to),
+                "{from}->{to}"
+            );
+        }
+        let b = Buffer::new(44_100, vec![0.5; 10]);
+        assert!(matches!(
+            resample(&b, 768_001),
+            Err(AudioError::InvalidRate(768_001))
+        ));
     }
 
     #[test]
@@ -136,7 +170,10 @@ mod tests {
     #[test]
     fn is_deterministic() {
         let input = Buffer::new(24_000, sine(24_000, 330.0, 0.7, 0.5));
-        assert_eq!(resample(&input, 48_000).unwrap(), resample(&input, 48_000).unwrap());
+        assert_eq!(
+            resample(&input, 48_000).unwrap(),
+            resample(&input, 48_000).unwrap()
+        );
     }
 
     fn argmax_abs(samples: &[f32]) -> usize {

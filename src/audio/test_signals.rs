@@ -15,12 +15,17 @@ pub fn sine(rate: u32, freq: f64, amplitude: f64, seconds: f64) -> Vec<f32> {
 pub fn harmonic(rate: u32, f0: f64, amplitude: f64, seconds: f64) -> Vec<f32> {
     let n = (seconds * f64::from(rate)).round() as usize;
     let nyquist = f64::from(rate) / 2.0;
-    let harmonics: Vec<usize> = (1..).take_while(|k| *k as f64 * f0 < nyquist.min(4_000.0)).collect();
+    let harmonics: Vec<usize> = (1..)
+        .take_while(|k| *k as f64 * f0 < nyquist.min(4_000.0))
+        .collect();
     let norm: f64 = harmonics.iter().map(|k| 1.0 / *k as f64).sum();
     (0..n)
         .map(|i| {
             let t = i as f64 / f64::from(rate);
-            let s: f64 = harmonics.iter().map(|&k| (TAU * f0 * k as f64 * t).sin() / k as f64).sum();
+            let s: f64 = harmonics
+                .iter()
+                .map(|&k| (TAU * f0 * k as f64 * t).sin() / k as f64)
+                .sum();
             (amplitude * s / norm) as f32
         })
         .collect()
@@ -36,7 +41,10 @@ pub fn speech_like(rate: u32, amplitude: f64, seconds: f64) -> Vec<f32> {
             let t = i as f64 / f64::from(rate);
             let f0 = 140.0 + 30.0 * (TAU * 0.3 * t).sin();
             phase += TAU * f0 / f64::from(rate);
-            let tone: f64 = (1..=12).map(|k| (phase * k as f64).sin() / k as f64).sum::<f64>() / 3.1;
+            let tone: f64 = (1..=12)
+                .map(|k| (phase * k as f64).sin() / k as f64)
+                .sum::<f64>()
+                / 3.1;
             let syllables = 0.5 - 0.5 * (TAU * 4.0 * t).cos();
             let pause = if t % 1.5 > 1.2 { 0.0 } else { 1.0 };
             (amplitude * tone * syllables * pause) as f32
@@ -48,7 +56,12 @@ pub fn rms(samples: &[f32]) -> f64 {
     if samples.is_empty() {
         return 0.0;
     }
-    (samples.iter().map(|&s| f64::from(s) * f64::from(s)).sum::<f64>() / samples.len() as f64).sqrt()
+    (samples
+        .iter()
+        .map(|&s| f64::from(s) * f64::from(s))
+        .sum::<f64>()
+        / samples.len() as f64)
+        .sqrt()
 }
 
 /// Frequency of a clean periodic signal from its rising zero crossings,

@@ -12,8 +12,10 @@ use super::buffer::{Buffer, finite_or_zero};
 /// Samples handed to hound's fast 16-bit writer per batch.
 const WRITE_CHUNK: usize = 1 << 16;
 
-/// Writes 16-bit mono PCM. Samples are clamped to [-1, 1] and rounded to the
-/// nearest step of 1/32767 (no dither); non-finite samples are written as 0.
+/// Writes 16-bit mono PCM. Samples are rounded to the nearest step of 1/32768
+/// (no dither, the same scale [`read_wav`] uses, so a roundtrip is exact to
+/// half a step) and clamped to the i16 range, so +1.0 becomes 32767;
+/// non-finite samples are written as 0.
 pub fn write_wav<W: Write + Seek>(buffer: &Buffer, out: W) -> Result<(), AudioError> {
     if buffer.rate == 0 {
         return Err(AudioError::InvalidRate(0));
@@ -39,7 +41,9 @@ pub fn write_wav<W: Write + Seek>(buffer: &Buffer, out: W) -> Result<(), AudioEr
 }
 
 fn to_i16(sample: f32) -> i16 {
-    (finite_or_zero(sample).clamp(-1.0, 1.0) * f32::from(i16::MAX)).round() as i16
+    (finite_or_zero(sample) * 32_768.0)
+        .round()
+        .clamp(-32_768.0, 32_767.0) as i16
 }
 
 /// Reads 8/16/24/32-bit integer or 32-bit float WAV, any channel count,
@@ -57,7 +61,9 @@ pub fn read_wav(path: &Path) -> Result<Buffer, AudioError> {
         (SampleFormat::Float, 32) => downmix(reader.samples::<f32>(), channels, frames)?,
         (SampleFormat::Int, bits @ 1..=32) => {
             let scale = 1.0 / (1u64 << (bits - 1)) as f64;
-            let scaled = reader.samples::<i32>().map(|s| s.map(|v| (f64::from(v) * scale) as f32));
+            let scaled = reader
+                .samples::<i32>()
+                .map(|s| s.map(|v| (f64::from(v) * scale) as f32));
             downmix(scaled, channels, frames)?
         }
         (format, bits) => {
@@ -101,7 +107,10 @@ mod tests {
 
     impl TempWav {
         fn new(name: &str) -> Self {
-            Self(std::env::temp_dir().join(format!("narrate-audio-{}-{name}.wav", std::process::id())))
+            Self(
+                std::env::temp_dir()
+                    .join(format!("narrate-audio-{}-{name}.wav", std::process::id())),
+            )
         }
     }
 
@@ -122,13 +131,13 @@ mod tests {
 
         assert_eq!(back.rate, 24_000);
         assert_eq!(back.samples.len(), original.samples.len());
-        // Quantisation: writing scales by 32767, reading by 1/32768.
-        for (a, b) in original.samples.iter().zip(&back.samples) {
-            let expected = finite_or_zero(*a).clamp(-1.0, 1.0);
-            assert!((expected - b).abs() <= 1.0 / 32_768.0 + 1e-6, "{a} -> {b}");
+        // In range, the error is at most half a quantisation step.
+        let body = original.samples.len() - 6;
+        for (a, b) in original.samples[..body].iter().zip(&back.samples) {
+            assert!((a - b).abs() <= 0.5 / 32_768.0, "{a} -> {b}");
         }
-        let tail = &back.samples[back.samples.len() - 6..];
-        assert_eq!(tail, [32_767.0 / 32_768.0, -32_767.0 / 32_768.0, 0.0, 32_767.0 / 32_768.0, -32_767.0 / 32_768.0, 0.0]);
+        let top = 32_767.0 / 32_768.0;
+        assert_eq!(back.samples[body..], [top, -1.0, 0.0, top, -1.0, 0.0]);
     }
 
     #[test]
@@ -139,7 +148,11 @@ mod tests {
         assert!(write_wav(&Buffer::new(0, vec![0.0]), Cursor::new(Vec::new())).is_err());
     }
 
-    fn write_with_hound<S: hound::Sample + Copy>(name: &str, spec: WavSpec, interleaved: &[S]) -> TempWav {
+    fn write_with_hound<S: hound::Sample + Copy>(
+        name: &str,
+        spec: WavSpec,
+        interleaved: &[S],
+    ) -> TempWav {
         let file = TempWav::new(name);
         let mut w = WavWriter::create(&file.0, spec).unwrap();
         for &s in interleaved {
@@ -150,7 +163,12 @@ mod tests {
     }
 
     fn spec(channels: u16, bits: u16, format: SampleFormat) -> WavSpec {
-        WavSpec { channels, sample_rate: 22_050, bits_per_sample: bits, sample_format: format }
+        WavSpec {
+            channels,
+            sample_rate: 22_050,
+            bits_per_sample: bits,
+            sample_format: format,
+        }
     }
 
     #[test]
@@ -162,23 +180,38 @@ mod tests {
         let f16 = write_with_hound("i16", spec(1, 16, SampleFormat::Int), &[16_384i16, -32_768]);
         assert_eq!(read_wav(&f16.0).unwrap().samples, vec![0.5, -1.0]);
 
-        let f24 = write_with_hound("i24", spec(3, 24, SampleFormat::Int), &[4_194_304i32, 0, -4_194_304]);
+        let f24 = write_with_hound(
+            "i24",
+            spec(3, 24, SampleFormat::Int),
+            &[4_194_304i32, 0, -4_194_304],
+        );
         let b24 = read_wav(&f24.0).unwrap();
         assert_eq!((b24.rate, b24.samples), (22_050, vec![0.0]));
 
-        let f32i = write_with_hound("i32", spec(2, 32, SampleFormat::Int), &[i32::MIN, i32::MIN, 1 << 30, 1 << 30]);
+        let f32i = write_with_hound(
+            "i32",
+            spec(2, 32, SampleFormat::Int),
+            &[i32::MIN, i32::MIN, 1 << 30, 1 << 30],
+        );
         assert_eq!(read_wav(&f32i.0).unwrap().samples, vec![-1.0, 0.5]);
     }
 
     #[test]
     fn reads_float_and_sanitizes() {
-        let f = write_with_hound("f32", spec(2, 32, SampleFormat::Float), &[0.5f32, 0.25, f32::NAN, 0.5]);
+        let f = write_with_hound(
+            "f32",
+            spec(2, 32, SampleFormat::Float),
+            &[0.5f32, 0.25, f32::NAN, 0.5],
+        );
         assert_eq!(read_wav(&f.0).unwrap().samples, vec![0.375, 0.25]);
     }
 
     #[test]
     fn missing_or_garbage_files_are_errors() {
-        assert!(matches!(read_wav(Path::new("/nonexistent/x.wav")), Err(AudioError::Wav(_))));
+        assert!(matches!(
+            read_wav(Path::new("/nonexistent/x.wav")),
+            Err(AudioError::Wav(_))
+        ));
         let file = TempWav::new("garbage");
         std::fs::write(&file.0, b"definitely not a wav file").unwrap();
         assert!(read_wav(&file.0).is_err());

@@ -81,7 +81,7 @@ fn latin_full_name(surname: &str, article: &Article) -> Option<String> {
     let re = Regex::new(&pattern).ok()?;
     let lead = lead_text(article);
     let found = re.captures_iter(&lead).find(|c| !c[1].trim().ends_with('.') || c[1].split_whitespace().count() > 1)?;
-    let given = found[1].split_whitespace().filter(|w| !matches!(*w, "Mr." | "Ms." | "Mrs." | "Dr." | "Prof.")).collect::<Vec<_>>();
+    let given = found[1].split_whitespace().filter(|w| !matches!(*w, "By" | "Mr." | "Ms." | "Mrs." | "Dr." | "Prof.")).collect::<Vec<_>>();
     if given.is_empty() {
         return None;
     }
