@@ -34,14 +34,14 @@ pub enum Error {
     #[error("unknown voice '{name}' (see `narrate voices`)")]
     UnknownVoice { name: String },
 
-    #[error("unknown TTS engine '{name}' in voice '{voice}'")]
-    UnknownEngine { name: String, voice: String },
-
     #[error("no voice cast for role '{role}' in language '{language}' (add it to the cast or pass --voice {role}=NAME)")]
     NoCast { role: String, language: String },
 
     #[error("engine {engine} is not available: {message}")]
     EngineUnavailable { engine: String, message: String },
+
+    #[error("installing voice package {package}: {message}")]
+    Install { package: String, message: String },
 
     #[error("turn {turn}, sentence {sentence}: {engine} failed: {message}")]
     Synthesis { turn: usize, sentence: usize, engine: String, message: String },

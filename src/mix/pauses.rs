@@ -7,6 +7,7 @@ use crate::plan::Boundary;
 /// break before a new section.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pauses {
+    pub clause: f64,
     pub sentence: f64,
     pub paragraph: f64,
     pub turn: f64,
@@ -19,7 +20,7 @@ pub struct Pauses {
 
 impl Default for Pauses {
     fn default() -> Self {
-        Pauses { sentence: 0.35, paragraph: 0.7, turn: 0.8, speaker: 0.9, section: 1.6, lead_in: 0.5, tail: 1.0 }
+        Pauses { clause: 0.2, sentence: 0.35, paragraph: 0.7, turn: 0.8, speaker: 0.9, section: 1.6, lead_in: 0.5, tail: 1.0 }
     }
 }
 
@@ -27,6 +28,7 @@ impl Pauses {
     pub fn before(&self, boundary: Boundary) -> f64 {
         match boundary {
             Boundary::Start => self.lead_in,
+            Boundary::Clause => self.clause,
             Boundary::Sentence => self.sentence,
             Boundary::Paragraph => self.paragraph,
             Boundary::Turn => self.turn,
@@ -43,6 +45,7 @@ impl Pauses {
             return Err(format!("'{assignment}': pauses must be between 0 and 10 seconds"));
         }
         let slot = match name.trim() {
+            "clause" => &mut self.clause,
             "sentence" => &mut self.sentence,
             "paragraph" => &mut self.paragraph,
             "turn" => &mut self.turn,
@@ -50,7 +53,7 @@ impl Pauses {
             "section" => &mut self.section,
             "lead-in" | "lead_in" => &mut self.lead_in,
             "tail" => &mut self.tail,
-            other => return Err(format!("unknown pause '{other}' (sentence, paragraph, turn, speaker, section, lead-in, tail)")),
+            other => return Err(format!("unknown pause '{other}' (clause, sentence, paragraph, turn, speaker, section, lead-in, tail)")),
         };
         *slot = seconds;
         Ok(())
@@ -74,7 +77,7 @@ mod tests {
     #[test]
     fn stronger_boundaries_pause_longer() {
         let p = Pauses::default();
-        let order = [Boundary::Sentence, Boundary::Paragraph, Boundary::Turn, Boundary::Speaker, Boundary::Section];
+        let order = [Boundary::Clause, Boundary::Sentence, Boundary::Paragraph, Boundary::Turn, Boundary::Speaker, Boundary::Section];
         assert!(order.windows(2).all(|w| p.before(w[0]) < p.before(w[1])));
     }
 }

@@ -21,7 +21,7 @@ pub fn build(article: &Article) -> Script {
         })
         .collect();
     let speakers = cast_speakers(article, &labels, language);
-    let mut builder = TurnBuilder::new(&title, speakers.is_empty());
+    let mut builder = TurnBuilder::new(&title, article.meta.title.is_some(), speakers.is_empty());
     for (block, label) in article.blocks.iter().zip(&labels) {
         match block {
             Block::Heading { text, .. } => builder.heading(text),
@@ -167,13 +167,16 @@ struct TurnBuilder {
 }
 
 impl TurnBuilder {
-    fn new(title: &str, narrated: bool) -> Self {
+    /// `spoken_title`: whether the article has a title of its own to read out (a title
+    /// made up from the file name is not read).
+    fn new(title: &str, spoken_title: bool, narrated: bool) -> Self {
         let speaker = if narrated { "narrator" } else { "host" };
+        let title_turn = Turn { speaker: speaker.into(), kind: TurnKind::Title, section: 0, text: title.to_owned() };
         TurnBuilder {
             narrated,
             started: false,
             sections: vec![Section { title: title.to_owned() }],
-            turns: vec![Turn { speaker: speaker.into(), kind: TurnKind::Title, section: 0, text: title.to_owned() }],
+            turns: if spoken_title { vec![title_turn] } else { Vec::new() },
         }
     }
 

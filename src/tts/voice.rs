@@ -24,6 +24,10 @@ pub struct VoiceProfile {
     /// Pitch relative to the engine's default (1.0).
     #[serde(default = "unity")]
     pub pitch: f32,
+    /// Longest text handed to the engine in one call; longer sentences are split at
+    /// clause punctuation. Neural voices trained on short sentences need this.
+    #[serde(default)]
+    pub max_chars: Option<usize>,
     #[serde(default)]
     pub description: String,
 }

