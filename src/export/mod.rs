@@ -1,6 +1,12 @@
 //! Writing the episode's files. Every file is written to a temporary name in its folder
 //! and renamed into place, so an interrupted run never leaves a truncated file behind.
 
+pub mod chapters_json;
+pub mod mp3;
+mod tag_date;
+pub mod tags;
+pub mod transcript;
+
 use crate::audio::{self, Buffer};
 use crate::error::{Error, Result};
 use serde::Serialize;

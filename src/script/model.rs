@@ -109,6 +109,17 @@ impl Turn {
 }
 
 impl Script {
+    /// A summary for feeds and tags: the article's intro, or else the first turn that is
+    /// not a title or heading.
+    pub fn description(&self) -> String {
+        let is_body = |kind: TurnKind| !matches!(kind, TurnKind::Title | TurnKind::Heading);
+        let turn = self.turns.iter().find(|t| t.kind == TurnKind::Intro).or_else(|| self.turns.iter().find(|t| is_body(t.kind)));
+        match turn {
+            Some(turn) => turn.paragraphs().collect::<Vec<_>>().join("\n\n"),
+            None => self.title.trim().to_owned(),
+        }
+    }
+
     pub fn speaker(&self, id: &str) -> Option<&Speaker> {
         self.speakers.iter().find(|s| s.id == id)
     }
