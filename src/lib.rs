@@ -22,4 +22,4 @@ pub mod tts;
 
 pub use error::{Error, Result};
 pub use lang::Language;
-pub use pipeline::{build, load_script, slug, AudioFormat, BuildOptions, BuildReport, NoProgress, Progress, ShowInfo};
+pub use pipeline::{build, load_script, slug, AudioFormat, BuildOptions, BuildReport, NoProgress, Progress, ShowInfo, Timings};

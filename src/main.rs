@@ -174,6 +174,9 @@ struct BuildArgs {
     /// No progress bar and no summary.
     #[arg(long, short)]
     quiet: bool,
+    /// Print the time of each stage, the synthesis real-time factor and peak memory.
+    #[arg(long)]
+    timings: bool,
 }
 
 fn main() -> ExitCode {
@@ -252,7 +255,37 @@ fn build(args: BuildArgs) -> Result<(), String> {
     if !args.quiet {
         eprintln!("{}", summary(&report));
     }
+    if args.timings {
+        println!("{}", timings(&report));
+    }
     Ok(())
+}
+
+/// Stage times, real-time factors (processing seconds per second of audio) and peak RSS.
+fn timings(report: &BuildReport) -> String {
+    let t = &report.timings;
+    let total = t.total().as_secs_f64();
+    let mut lines = vec![
+        format!("episode        {:>8.2} s audio ({:.2} s of speech)", report.duration, t.speech),
+        format!("plan           {:>8.3} s", t.plan.as_secs_f64()),
+        format!("load engines   {:>8.3} s", t.load.as_secs_f64()),
+        format!("synthesis      {:>8.3} s   RTF {:.4} (per second of speech)", t.synthesis.as_secs_f64(), t.synthesis.as_secs_f64() / t.speech.max(1e-9)),
+        format!("mix            {:>8.3} s", t.mix.as_secs_f64()),
+        format!("write          {:>8.3} s", t.write.as_secs_f64()),
+        format!("total          {:>8.3} s   RTF {:.4} (per second of episode)", total, total / report.duration.max(1e-9)),
+    ];
+    if let Some(peak) = peak_rss_mib() {
+        lines.push(format!("peak RSS       {peak:>8.1} MiB"));
+    }
+    lines.join("\n")
+}
+
+/// Peak resident memory of this process (Linux: VmHWM in /proc/self/status).
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
 }
 
 /// MP3 tag details from `--show` and `--cover`.

@@ -12,6 +12,7 @@ use crate::tts::{self, Cast, EngineSettings, Synthesizer, VoiceCatalog};
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 /// Everything a build needs besides the script.
 #[derive(Clone, Debug)]
@@ -85,21 +86,29 @@ pub struct BuildReport {
     pub utterances: usize,
     /// (speaker name, voice name) per speaker.
     pub voices: Vec<(String, String)>,
+    pub timings: Timings,
 }
 
 /// Renders `script` into `options.out_dir/slug/`: the audio (episode.wav, episode.mp3),
 /// transcripts (VTT, SRT), chapters.json, cues.json and script.json.
 pub fn build(script: &Script, slug: &str, options: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport> {
+    let mut clock = Stopwatch::start();
     let utterances = plan::plan(script, &options.cast, &options.catalog)?;
     if utterances.is_empty() {
         return Err(Error::Usage(format!("'{}' has nothing to say", script.title)));
     }
-    let segments = synthesize(&utterances, &options.engines, progress)?;
+    let plan = clock.lap();
+    let (engines, segments) = synthesize(&utterances, &options.engines, progress)?;
+    let (load, synthesis) = (engines, clock.lap() - engines);
+    let speech = segments.iter().map(Buffer::duration).sum();
+    release_freed_memory();
     let episode = mix::mix(script, &utterances, segments, &options.mix)?;
+    let mix = clock.lap();
 
     let dir = options.out_dir.join(slug);
     std::fs::create_dir_all(&dir).map_err(Error::io(&dir))?;
     let files = write_episode(&dir, script, &episode, options)?;
+    let timings = Timings { plan, load, synthesis, speech, mix, write: clock.lap() };
 
     let voices = options.cast.voices_for(script)?;
     Ok(BuildReport {
@@ -109,7 +118,60 @@ pub fn build(script: &Script, slug: &str, options: &BuildOptions, progress: &dyn
         loudness: episode.loudness,
         utterances: utterances.len(),
         voices: script.speakers.iter().map(|s| (s.name.clone(), voices.get(&s.id).cloned().unwrap_or_default())).collect(),
+        timings,
     })
+}
+
+/// Wall-clock time per stage of a build (for `--timings` and the benchmarks).
+#[derive(Clone, Debug, Default)]
+pub struct Timings {
+    /// Sentence splitting and normalization.
+    pub plan: Duration,
+    /// Opening engines (loading models).
+    pub load: Duration,
+    pub synthesis: Duration,
+    /// Seconds of speech synthesized (before pauses).
+    pub speech: f64,
+    pub mix: Duration,
+    /// Encoding and writing the files.
+    pub write: Duration,
+}
+
+impl Timings {
+    pub fn total(&self) -> Duration {
+        self.plan + self.load + self.synthesis + self.mix + self.write
+    }
+}
+
+/// Hands memory freed by the engines (models, dictionaries, scratch buffers) back to the
+/// system before the mixer allocates the episode. glibc keeps freed small blocks in its
+/// heap, which would otherwise count against the build's peak memory.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        unsafe extern "C" {
+            fn malloc_trim(pad: usize) -> std::ffi::c_int;
+        }
+        // SAFETY: malloc_trim only returns free pages of glibc's own heap to the kernel.
+        unsafe {
+            malloc_trim(0);
+        }
+    }
+}
+
+struct Stopwatch(Instant);
+
+impl Stopwatch {
+    fn start() -> Self {
+        Stopwatch(Instant::now())
+    }
+
+    /// Time since the last lap.
+    fn lap(&mut self) -> Duration {
+        let elapsed = self.0.elapsed();
+        self.0 += elapsed;
+        elapsed
+    }
 }
 
 /// Writes the episode's files; audio first, so the cue list and script never describe
@@ -163,8 +225,9 @@ fn mp3_tags(script: &Script, show: &ShowInfo) -> Mp3Tags {
 }
 
 /// Opens every engine the utterances need (before any work, so a missing engine fails
-/// fast), then speaks every utterance.
-fn synthesize(utterances: &[Utterance], settings: &EngineSettings, progress: &dyn Progress) -> Result<Vec<Buffer>> {
+/// fast), then speaks every utterance. Returns the time spent opening engines too.
+fn synthesize(utterances: &[Utterance], settings: &EngineSettings, progress: &dyn Progress) -> Result<(Duration, Vec<Buffer>)> {
+    let opening = Instant::now();
     let mut engines: HashMap<&str, Box<dyn Synthesizer>> = HashMap::new();
     for utterance in utterances {
         let name = utterance.voice.engine.as_str();
@@ -172,6 +235,7 @@ fn synthesize(utterances: &[Utterance], settings: &EngineSettings, progress: &dy
             engines.insert(name, tts::open(name, settings, &|message| progress.note(message))?);
         }
     }
+    let load = opening.elapsed();
     let mut segments = Vec::with_capacity(utterances.len());
     progress.start(utterances.len());
     let mut sentence_in_turn = 0;
@@ -188,7 +252,7 @@ fn synthesize(utterances: &[Utterance], settings: &EngineSettings, progress: &dy
         progress.advance(utterance);
     }
     progress.finish();
-    Ok(segments)
+    Ok((load, segments))
 }
 
 /// Reads an input: a script JSON file as written by `narrate script --json`, or an article.

@@ -34,6 +34,8 @@ const OVERSAMPLE: usize = 4;
 /// Half length of the interpolation filter, in input samples.
 const HALF_TAPS: usize = 8;
 const TAPS: usize = 2 * HALF_TAPS;
+/// Release time constants after which the gain counts as back at 1 (e^-10 ≈ 5e-5).
+const RELEASE_SPANS: f64 = 10.0;
 /// Granularity of the quiet-region shortcut in `required_gain`.
 const SKIP_BLOCK: usize = 64;
 
@@ -41,48 +43,91 @@ const SKIP_BLOCK: usize = 64;
 /// or below `ceiling_dbtp`. Audio already under the ceiling is left bit-exact.
 /// Non-finite samples become 0; a NaN or +inf ceiling only does that.
 pub fn limit(buffer: &mut Buffer, ceiling_dbtp: f64) {
+    limit_reversibly(buffer, ceiling_dbtp);
+}
+
+/// The gain a limiter pass applied: per region, the factor for each sample.
+pub(super) type AppliedGain = Vec<(std::ops::Range<usize>, Vec<f32>)>;
+
+/// [`limit`], returning what it applied so [`undo`] can take it back exactly
+/// (to limit again from the unlimited audio without keeping a copy of it).
+pub(super) fn limit_reversibly(buffer: &mut Buffer, ceiling_dbtp: f64) -> AppliedGain {
     sanitize(&mut buffer.samples);
     if buffer.samples.is_empty() || ceiling_dbtp.is_nan() || ceiling_dbtp == f64::INFINITY {
-        return;
+        return Vec::new();
     }
     let ceiling = db_to_amplitude(ceiling_dbtp - SAFETY_MARGIN_DB) as f32;
-    let mut gain = required_gain(&buffer.samples, ceiling);
-    if gain.iter().all(|&g| g >= 1.0) {
-        return;
+    let peaks = required_gain(&buffer.samples, ceiling);
+    if peaks.is_empty() {
+        return Vec::new();
     }
     let rate = f64::from(buffer.rate.max(1));
     let lookahead = ((LOOKAHEAD_SECS * rate).round() as usize).max(1);
-    sliding_min(&mut gain, HALF_TAPS, lookahead + HALF_TAPS - 1);
-    release(&mut gain, 1.0 - (-1.0 / (RELEASE_SECS * rate)).exp());
-    moving_average(&mut gain, lookahead);
-    for (sample, g) in buffer.samples.iter_mut().zip(&gain) {
-        *sample *= g;
+    // The gain curve is only worked out around the peaks: it leaves 1 at most `ahead`
+    // samples before a peak and is back within e^-RELEASE_SPANS of 1 `behind` samples after.
+    let ahead = lookahead + HALF_TAPS;
+    let behind = HALF_TAPS + lookahead + (RELEASE_SPANS * RELEASE_SECS * rate) as usize;
+    let mut applied = Vec::new();
+    for region in regions(&peaks, ahead, behind, buffer.samples.len()) {
+        let mut gain = vec![1.0f32; region.len()];
+        for &(n, g) in peaks.iter().filter(|(n, _)| region.contains(n)) {
+            gain[n - region.start] = g;
+        }
+        sliding_min(&mut gain, HALF_TAPS, lookahead + HALF_TAPS - 1);
+        release(&mut gain, 1.0 - (-1.0 / (RELEASE_SECS * rate)).exp());
+        moving_average(&mut gain, lookahead);
+        for (sample, g) in buffer.samples[region.clone()].iter_mut().zip(&gain) {
+            *sample *= g;
+        }
+        applied.push((region, gain));
+    }
+    applied
+}
+
+/// Takes back a limiter pass (gains are never 0, so this is exact up to rounding).
+pub(super) fn undo(buffer: &mut Buffer, applied: &AppliedGain) {
+    for (region, gain) in applied {
+        for (sample, g) in buffer.samples[region.clone()].iter_mut().zip(gain) {
+            *sample /= g;
+        }
     }
 }
 
-/// Per-sample gain that brings the oversampled peak around each sample down to
-/// `ceiling` (1.0 where no reduction is needed).
+/// Merged index ranges from `ahead` before to `behind` after each peak.
+fn regions(peaks: &[(usize, f32)], ahead: usize, behind: usize, len: usize) -> Vec<std::ops::Range<usize>> {
+    let mut regions: Vec<std::ops::Range<usize>> = Vec::new();
+    for &(n, _) in peaks {
+        let range = n.saturating_sub(ahead)..(n + behind).min(len);
+        match regions.last_mut() {
+            Some(last) if range.start <= last.end => last.end = last.end.max(range.end),
+            _ => regions.push(range),
+        }
+    }
+    regions
+}
+
+/// The samples whose oversampled peak exceeds `ceiling`, in order, each with the gain
+/// that brings it down to the ceiling.
 ///
 /// Blocks whose neighbourhood is quiet enough that no interpolated value can
 /// reach the ceiling (max |x| times the kernels' L1 norm) are skipped, so the
 /// FIR work is only spent near loud peaks.
-fn required_gain(samples: &[f32], ceiling: f32) -> Vec<f32> {
+fn required_gain(samples: &[f32], ceiling: f32) -> Vec<(usize, f32)> {
     let kernels = interpolation_kernels();
     let worst_case_gain = kernels
         .iter()
         .map(|k| k.iter().map(|c| c.abs()).sum::<f32>())
         .fold(1.0, f32::max);
     let len = samples.len();
-    let mut gain = vec![1.0; len];
-    for (block_index, block) in gain.chunks_mut(SKIP_BLOCK).enumerate() {
-        let start = block_index * SKIP_BLOCK;
-        let reach = start.saturating_sub(HALF_TAPS - 1)..(start + block.len() + HALF_TAPS).min(len);
+    let mut gain = Vec::new();
+    for start in (0..len).step_by(SKIP_BLOCK) {
+        let end = (start + SKIP_BLOCK).min(len);
+        let reach = start.saturating_sub(HALF_TAPS - 1)..(end + HALF_TAPS).min(len);
         let loudest = samples[reach].iter().fold(0.0f32, |m, s| m.max(s.abs()));
         if loudest * worst_case_gain <= ceiling {
             continue;
         }
-        for (offset, g) in block.iter_mut().enumerate() {
-            let n = start + offset;
+        for n in start..end {
             let window = window_at(samples, n);
             let mut peak = samples[n].abs();
             for kernel in &kernels {
@@ -90,7 +135,7 @@ fn required_gain(samples: &[f32], ceiling: f32) -> Vec<f32> {
                 peak = peak.max(value.abs());
             }
             if peak > ceiling {
-                *g = ceiling / peak;
+                gain.push((n, ceiling / peak));
             }
         }
     }

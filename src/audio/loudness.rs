@@ -4,7 +4,7 @@ use ebur128::{EbuR128, Mode};
 
 use super::AudioError;
 use super::buffer::{Buffer, db_to_amplitude, finite_or_zero, sanitize};
-use super::limiter::limit;
+use super::limiter::{limit_reversibly, undo};
 
 /// Integrated loudness needs at least one 400 ms gating block.
 const MIN_SECONDS: f64 = 0.4;
@@ -74,6 +74,28 @@ fn fed_meter(buffer: &Buffer, mode: Mode) -> Result<EbuR128, AudioError> {
     Ok(meter)
 }
 
+/// Integrated loudness of several pieces of audio taken together, as if joined (without
+/// joining them: a voice's segments can add up to many minutes).
+pub fn integrated_loudness_of<'a>(rate: u32, parts: impl IntoIterator<Item = &'a [f32]> + Clone) -> Result<f64, AudioError> {
+    if rate == 0 {
+        return Err(AudioError::InvalidRate(0));
+    }
+    let seconds = parts.clone().into_iter().map(<[f32]>::len).sum::<usize>() as f64 / rate as f64;
+    if seconds < MIN_SECONDS {
+        return Err(AudioError::TooShort { seconds });
+    }
+    let mut meter = EbuR128::new(1, rate, Mode::I)?;
+    let mut scratch = Vec::with_capacity(FEED_CHUNK);
+    for part in parts {
+        for chunk in part.chunks(FEED_CHUNK) {
+            scratch.clear();
+            scratch.extend(chunk.iter().map(|&s| finite_or_zero(s)));
+            meter.add_frames_f32(&scratch)?;
+        }
+    }
+    integrated(&meter)
+}
+
 fn integrated(meter: &EbuR128) -> Result<f64, AudioError> {
     let lufs = meter.loudness_global()?;
     if lufs.is_finite() {
@@ -86,13 +108,13 @@ fn integrated(meter: &EbuR128) -> Result<f64, AudioError> {
 /// Brings integrated loudness to `target_lufs` and true peak to at most
 /// `ceiling_dbtp`, returning the report measured on the final audio.
 ///
-/// Each pass applies a gain to the original audio and limits the result;
-/// limiting lowers loudness, so the gain is raised by the shortfall and the
-/// pass repeated (limiting the original again rather than re-limiting, which
-/// would stack distortion). The final true peak is guaranteed by ebur128's own
-/// meter; the loudness lands within ±0.5 LU of target unless the material is
-/// too peaky to get there under the ceiling. Non-finite samples become 0.
-/// On error the buffer keeps its (sanitised) original audio.
+/// Each pass applies a gain and limits the result; limiting lowers loudness,
+/// so the next pass takes the limiting back, raises the gain by the shortfall
+/// and limits again (re-limiting limited audio would stack distortion). The
+/// limiter's gain is kept only around peaks, so this works in place without a
+/// copy of the audio (an episode can be hundreds of MB). The final true peak is guaranteed by ebur128's own meter; the
+/// loudness lands within ±0.5 LU of target unless the material is too peaky
+/// to get there under the ceiling. Non-finite samples become 0.
 pub fn normalize_loudness(
     buffer: &mut Buffer,
     target_lufs: f64,
@@ -101,33 +123,20 @@ pub fn normalize_loudness(
     require_finite("target_lufs", target_lufs)?;
     require_finite("ceiling_dbtp", ceiling_dbtp)?;
     sanitize(&mut buffer.samples);
-    let original_lufs = integrated_lufs(buffer)?;
-    let source = buffer.samples.clone();
-    let result = gain_and_limit(buffer, &source, original_lufs, target_lufs, ceiling_dbtp);
-    if result.is_err() {
-        buffer.samples = source;
-    }
-    result
-}
-
-/// The normalisation passes proper; `source` is the sanitised original audio.
-fn gain_and_limit(
-    buffer: &mut Buffer,
-    source: &[f32],
-    original_lufs: f64,
-    target_lufs: f64,
-    ceiling_dbtp: f64,
-) -> Result<LoudnessReport, AudioError> {
-    let first_gain_db = target_lufs - original_lufs;
-    let mut gain_db = first_gain_db;
+    let first_gain_db = target_lufs - integrated_lufs(buffer)?;
+    let mut applied_db = 0.0;
+    let mut step_db = first_gain_db;
+    let mut limited = Vec::new();
     for _ in 0..MAX_PASSES {
-        apply_gain(source, &mut buffer.samples, gain_db);
-        limit(buffer, ceiling_dbtp);
+        undo(buffer, &limited);
+        apply_gain(&mut buffer.samples, step_db);
+        applied_db += step_db;
+        limited = limit_reversibly(buffer, ceiling_dbtp);
         let shortfall = target_lufs - integrated_lufs(buffer)?;
         if shortfall.abs() <= LOUDNESS_TOLERANCE_LU {
             break;
         }
-        gain_db = (gain_db + shortfall).min(first_gain_db + MAX_MAKEUP_DB);
+        step_db = (applied_db + shortfall).min(first_gain_db + MAX_MAKEUP_DB) - applied_db;
     }
 
     let report = measure(buffer)?;
@@ -149,11 +158,9 @@ fn require_finite(name: &'static str, value: f64) -> Result<(), AudioError> {
     }
 }
 
-/// `out = source * gain`, reusing `out`'s allocation.
-fn apply_gain(source: &[f32], out: &mut Vec<f32>, gain_db: f64) {
+fn apply_gain(samples: &mut [f32], gain_db: f64) {
     let factor = db_to_amplitude(gain_db) as f32;
-    out.clear();
-    out.extend(source.iter().map(|s| s * factor));
+    samples.iter_mut().for_each(|s| *s *= factor);
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ mod fade;
 mod limiter;
 mod loudness;
 mod pitch;
+mod pitch_shift;
 mod resample;
 #[cfg(test)]
 mod test_signals;
@@ -18,8 +19,9 @@ mod wav;
 pub use buffer::Buffer;
 pub use fade::{fade_edges, trim_silence};
 pub use limiter::limit;
-pub use loudness::{LoudnessReport, measure, normalize_loudness};
+pub use loudness::{LoudnessReport, integrated_loudness_of, measure, normalize_loudness};
 pub use pitch::median_f0;
+pub use pitch_shift::{shift_pitch, shift_voice};
 pub use resample::resample;
 pub use wav::{read_wav, write_wav};
 

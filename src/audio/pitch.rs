@@ -25,6 +25,26 @@ const SILENCE_GATE_DB: f64 = 40.0;
 /// `None` if no frame is voiced (silence, noise, too short) or the rate is
 /// outside 1–768 kHz.
 pub fn median_f0(buffer: &Buffer) -> Option<f32> {
+    let track = f0_track(buffer, HOP_SECS)?;
+    let mut f0s: Vec<f32> = track.f0.into_iter().flatten().collect();
+    median(&mut f0s)
+}
+
+/// Frame-wise F0 of a buffer, as [`f0_track`] returns it.
+pub(super) struct F0Track {
+    /// Time (s) of frame 0; frame `i` sits at `start + i * hop`.
+    pub start: f64,
+    /// Frame spacing (s), the requested hop rounded to analysis samples.
+    pub hop: f64,
+    /// F0 (Hz) per frame; `None` for pauses and unvoiced frames.
+    pub f0: Vec<Option<f32>>,
+}
+
+/// YIN F0 of every frame `hop_secs` apart, searching 60–500 Hz; frames more
+/// than 40 dB below the loudest one are pauses. A frame's time is the centre
+/// of its integration window. `None` when [`median_f0`] would find nothing to
+/// analyse: silence, too short, or a rate outside 1–768 kHz.
+pub(super) fn f0_track(buffer: &Buffer, hop_secs: f64) -> Option<F0Track> {
     if f64::from(buffer.rate) < 2.0 * MAX_F0_HZ {
         return None;
     }
@@ -33,7 +53,7 @@ pub fn median_f0(buffer: &Buffer) -> Option<f32> {
     let tau_min = (rate / MAX_F0_HZ).floor() as usize;
     let tau_max = (rate / MIN_F0_HZ).ceil() as usize;
     let window = ((WINDOW_SECS * rate).round() as usize).max(tau_max);
-    let hop = ((HOP_SECS * rate).round() as usize).max(1);
+    let hop = ((hop_secs * rate).round() as usize).max(1);
     // Each frame reads `window` samples plus lags up to tau_max + 1.
     let frame_len = window + tau_max + 1;
     let x = &samples.samples;
@@ -47,15 +67,22 @@ pub fn median_f0(buffer: &Buffer) -> Option<f32> {
         return None;
     }
     let gate = loudest * 10f64.powf(-SILENCE_GATE_DB / 10.0);
-    let mut f0s: Vec<f32> = starts
+    let f0 = starts
         .iter()
         .zip(&energies)
-        .filter(|&(_, &e)| e >= gate)
-        .filter_map(|(&s, _)| yin_period(&x[s..s + frame_len], window, tau_min, tau_max))
-        .map(|period| (rate / f64::from(period)) as f32)
-        .filter(|f| (MIN_F0_HZ as f32..=MAX_F0_HZ as f32).contains(f))
+        .map(|(&s, &e)| {
+            (e >= gate)
+                .then(|| yin_period(&x[s..s + frame_len], window, tau_min, tau_max))
+                .flatten()
+                .map(|period| (rate / f64::from(period)) as f32)
+                .filter(|f| (MIN_F0_HZ as f32..=MAX_F0_HZ as f32).contains(f))
+        })
         .collect();
-    median(&mut f0s)
+    Some(F0Track {
+        start: window as f64 / 2.0 / rate,
+        hop: hop as f64 / rate,
+        f0,
+    })
 }
 
 /// The buffer at the analysis rate (downsampled when higher), sanitised;

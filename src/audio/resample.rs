@@ -5,6 +5,7 @@
 //! length. `process_all` trims the resampler's startup delay, so the output
 //! lines up with the input sample for sample.
 
+use std::borrow::Cow;
 use rubato::audioadapter_buffers::direct::InterleavedSlice;
 use rubato::{Fft, FixedSync, Resampler};
 
@@ -36,7 +37,12 @@ pub fn resample(buffer: &Buffer, to_rate: u32) -> Result<Buffer, AudioError> {
         return Ok(Buffer::new(to_rate, Vec::new()));
     }
 
-    let input: Vec<f32> = buffer.samples.iter().map(|&s| finite_or_zero(s)).collect();
+    // Copy only when there is something to sanitize: an episode can be hundreds of MB.
+    let input: Cow<[f32]> = if buffer.samples.iter().all(|s| s.is_finite()) {
+        Cow::Borrowed(&buffer.samples)
+    } else {
+        Cow::Owned(buffer.samples.iter().map(|&s| finite_or_zero(s)).collect())
+    };
     let mut resampler = Fft::<f32>::new(
         buffer.rate as usize,
         to_rate as usize,

@@ -29,8 +29,14 @@ const CHUNK_SAMPLES: usize = 1152 * 32;
 /// `chapters`. The file is replaced atomically.
 pub fn write_mp3(path: &Path, audio: &Buffer, tags: &Mp3Tags, chapters: &[Chapter]) -> Result<()> {
     let tag = tags::encode(tags, chapters).map_err(|e| encode_error(path, format!("ID3 tag: {e}")))?;
-    let resampled = audio::resample(audio, SAMPLE_RATE)?;
-    let stream = encode(&resampled.samples).map_err(|message| encode_error(path, message))?;
+    let resampled;
+    let samples = if audio.rate == SAMPLE_RATE {
+        &audio.samples
+    } else {
+        resampled = audio::resample(audio, SAMPLE_RATE)?;
+        &resampled.samples
+    };
+    let stream = encode(samples).map_err(|message| encode_error(path, message))?;
     write_atomic(path, |w| {
         w.write_all(&tag)?;
         w.write_all(&stream)

@@ -24,6 +24,10 @@ pub struct VoiceProfile {
     /// Pitch relative to the engine's default (1.0).
     #[serde(default = "unity")]
     pub pitch: f32,
+    /// Formant (spectral envelope) position relative to the engine's voice: below 1 sounds
+    /// like a larger speaker. Used by zh-baker's derived voices.
+    #[serde(default = "unity")]
+    pub formant: f32,
     /// Longest text handed to the engine in one call; longer sentences are split at
     /// clause punctuation. Neural voices trained on short sentences need this.
     #[serde(default)]
@@ -70,6 +74,9 @@ fn read_profile(path: &Path) -> Result<VoiceProfile> {
     profile.name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     if !(0.25..=4.0).contains(&profile.speed) || !(0.25..=4.0).contains(&profile.pitch) {
         return Err(Error::VoiceFile { path: path.into(), message: "speed and pitch must be between 0.25 and 4.0".into() });
+    }
+    if !(0.8..=1.25).contains(&profile.formant) {
+        return Err(Error::VoiceFile { path: path.into(), message: "formant must be between 0.8 and 1.25".into() });
     }
     Ok(profile)
 }

@@ -8,7 +8,7 @@ mod model;
 
 use super::store::{Member, Package, Wheel};
 use super::{Synthesizer, VoiceProfile};
-use crate::audio::Buffer;
+use crate::audio::{self, Buffer};
 use crate::Language;
 use frontend::{Frontend, Lexicon, Options, PinyinDict, SymbolTable};
 use model::{AcousticModel, Controls, Vocoder};
@@ -110,10 +110,17 @@ impl Synthesizer for ZhBaker {
             return Ok(Buffer::new(Vocoder::SAMPLE_RATE, Vec::new()));
         }
         // The model's speed control multiplies durations: a faster voice divides them.
-        let controls = Controls { speed: 1.0 / voice.speed, f0: voice.pitch, energy: 1.0 };
+        let controls = Controls { speed: 1.0 / voice.speed, ..Controls::default() };
         let mel = self.acoustic.infer(&ids, &controls).map_err(|e| e.to_string())?;
         let samples = self.vocoder.vocode(&mel.mel_after, mel.frames).map_err(|e| e.to_string())?;
-        Ok(Buffer::new(Vocoder::SAMPLE_RATE, samples))
+        let speech = Buffer::new(Vocoder::SAMPLE_RATE, samples);
+        // The model's own f0 control scales a normalized contour and barely moves the
+        // pitch, so other pitches are made from its output (PSOLA keeps the formants).
+        if voice.pitch == 1.0 && voice.formant == 1.0 {
+            Ok(speech)
+        } else {
+            Ok(audio::shift_voice(&speech, voice.pitch, voice.formant))
+        }
     }
 }
 
