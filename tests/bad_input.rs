@@ -72,3 +72,14 @@ fn script_command_reports_bad_input_the_same_way() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("does-not-exist.txt"));
 }
+
+#[test]
+fn offline_build_without_the_voice_package_says_how_to_install_it() {
+    let store = tempfile::tempdir().unwrap();
+    let message = build_fails(
+        Path::new("tests/fixtures/prose-zh.txt"),
+        &["--offline", "--store", store.path().to_str().unwrap()],
+    );
+    assert!(message.contains("narrate voices install zh-baker"), "{message}");
+    assert_eq!(std::fs::read_dir(store.path()).unwrap().count(), 0);
+}

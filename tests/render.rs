@@ -69,3 +69,23 @@ fn an_edited_script_renders_with_the_edit() {
     assert_eq!(texts, vec!["The Lighthouse", "Only this sentence is left."]);
     assert!(cues.sentences.iter().all(|s| s.speaker == "narrator"));
 }
+
+#[test]
+fn chinese_interview_uses_the_neural_voices_with_a_lower_guest() {
+    let out = tempfile::tempdir().unwrap();
+    let output = narrate(&["build", "tests/fixtures/interview-zh-bold.md", "--out", out.path().to_str().unwrap(), "--quiet", "--format", "wav"]);
+    assert!(output.status.success(), "{}", common::stderr(&output));
+    let dir = out.path().join("interview-zh-bold");
+    let episode = audio::read_wav(&dir.join("episode.wav")).unwrap();
+    let cues: Cues = serde_json::from_slice(&std::fs::read(dir.join("cues.json")).unwrap()).unwrap();
+    // Mandarin news reading runs at roughly 3.5-6 characters a second.
+    let script = narrate::load_script(&dir.join("script.json")).unwrap();
+    let han: usize = script.turns.iter().flat_map(|t| t.text.chars()).filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).count();
+    let speech_secs: f64 = cues.sentences.iter().map(|s| s.end - s.start).sum();
+    assert!((3.0..=7.0).contains(&(han as f64 / speech_secs)), "{han} characters in {speech_secs:.1} s");
+    let loudness = audio::measure(&episode).unwrap();
+    assert!((loudness.integrated_lufs + 16.0).abs() <= 1.0 && loudness.true_peak_dbtp <= -1.0, "{loudness:?}");
+    let host = audio::median_f0(&speech_of(&episode, &cues, "host")).expect("host is voiced");
+    let guest = audio::median_f0(&speech_of(&episode, &cues, "guest")).expect("guest is voiced");
+    assert!(guest <= 0.72 * host, "median pitch host {host:.0} Hz, guest {guest:.0} Hz");
+}
