@@ -64,6 +64,9 @@ pub enum Error {
     #[error("audio: {0}")]
     Audio(#[from] crate::audio::AudioError),
 
+    #[error("interrupted; finished segments are cached, so running the build again resumes")]
+    Interrupted,
+
     #[error("{0}")]
     Usage(String),
 }

@@ -7,6 +7,7 @@
 
 pub mod article;
 pub mod audio;
+pub mod cache;
 mod error;
 pub mod export;
 pub mod feed;
@@ -22,4 +23,4 @@ pub mod tts;
 
 pub use error::{Error, Result};
 pub use lang::Language;
-pub use pipeline::{build, load_script, slug, AudioFormat, BuildOptions, BuildReport, NoProgress, Progress, ShowInfo, Timings};
+pub use pipeline::{build, load_script, slug, AudioFormat, BuildOptions, BuildReport, NoProgress, Progress, ShowInfo, SynthesisStats, Timings};

@@ -7,9 +7,12 @@ use narrate::mix::MixSettings;
 use narrate::plan::Utterance;
 use narrate::tts::{self, Cast, EngineSettings, Installed, VoiceCatalog, VoiceStore};
 use narrate::export::tags::Cover;
+use narrate::cache::SegmentCache;
 use narrate::{AudioFormat, BuildOptions, BuildReport, Progress, ShowInfo};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// Turn an article or an interview into a podcast episode.
@@ -70,6 +73,14 @@ enum Command {
         #[arg(long, value_name = "N")]
         chapter: Option<usize>,
     },
+    /// Show how much the segment cache holds, or empty it.
+    Cache {
+        #[command(subcommand)]
+        action: CacheAction,
+        /// Segment cache folder [default: $NARRATE_CACHE or ~/.cache/narrate/segments]
+        #[arg(long, value_name = "DIR", global = true)]
+        cache: Option<PathBuf>,
+    },
     /// List the voice profiles and whether each is installed, or install a voice package.
     Voices {
         #[command(subcommand)]
@@ -79,6 +90,14 @@ enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
+}
+
+#[derive(Subcommand)]
+enum CacheAction {
+    /// Number of cached segments and their size.
+    Stats,
+    /// Remove every cached segment.
+    Clear,
 }
 
 #[derive(Subcommand)]
@@ -132,8 +151,9 @@ struct VoiceArgs {
 
 #[derive(Args)]
 struct BuildArgs {
-    /// Article (.txt/.md) or script (.json, as printed by `narrate script --json`).
-    file: PathBuf,
+    /// Articles (.txt/.md), scripts (.json, as printed by `narrate script --json`) or folders of them.
+    #[arg(required = true, value_name = "FILE|DIR")]
+    files: Vec<PathBuf>,
     /// Folder the episode folder is created in.
     #[arg(long, value_name = "DIR", default_value = "output")]
     out: PathBuf,
@@ -177,22 +197,66 @@ struct BuildArgs {
     /// Print the time of each stage, the synthesis real-time factor and peak memory.
     #[arg(long)]
     timings: bool,
+    /// Worker threads for synthesis [default: the number of cores]
+    #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
+    /// Segment cache folder [default: $NARRATE_CACHE or ~/.cache/narrate/segments]
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    cache: Option<PathBuf>,
+    /// Synthesize everything again, without reading or filling the segment cache.
+    #[arg(long)]
+    no_cache: bool,
+}
+
+/// How a command failed, for the exit code.
+enum Failure {
+    /// One line to print.
+    Message(String),
+    /// Ctrl-C: exit 130 like other interrupted programs.
+    Interrupted,
+    /// The errors were printed already (a batch build with failures).
+    Reported,
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure::Message(message)
+    }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
+        Err(Failure::Message(message)) => {
             eprintln!("narrate: error: {message}");
             ExitCode::FAILURE
         }
+        Err(Failure::Interrupted) => {
+            eprintln!("narrate: {}", narrate::Error::Interrupted);
+            ExitCode::from(130)
+        }
+        Err(Failure::Reported) => ExitCode::FAILURE,
     }
 }
 
-fn run(command: Command) -> Result<(), String> {
+fn run(command: Command) -> Result<(), Failure> {
     match command {
         Command::Build(args) => build(args),
+        Command::Cache { action, cache } => {
+            let cache = cache.map(SegmentCache::new).unwrap_or_default();
+            let stats = match action {
+                CacheAction::Stats => cache.stats(),
+                CacheAction::Clear => cache.clear(),
+            }
+            .map_err(|e| e.to_string())?;
+            let verb = match action {
+                CacheAction::Stats => "holds",
+                CacheAction::Clear => "removed",
+            };
+            println!("{}: {verb} {} segments, {:.1} MB", cache.dir.display(), stats.entries, stats.bytes as f64 / 1e6);
+            Ok(())
+        }
         Command::Script { file, json } => {
             let script = narrate::load_script(&file).map_err(|e| e.to_string())?;
             if json {
@@ -205,7 +269,11 @@ fn run(command: Command) -> Result<(), String> {
         }
         Command::Show { action: ShowAction::Init { path, force } } => {
             narrate::feed::init_show(&path, force).map_err(|e| e.to_string())?;
-            println!("wrote {}: fill in title, author, artwork and base_url, then `narrate publish EPISODE_DIR --show {}`", path.display(), path.display());
+            println!(
+                "wrote {}: fill in title, author, artwork and base_url, then `narrate publish EPISODE_DIR --show {}`",
+                path.display(),
+                path.display()
+            );
             Ok(())
         }
         Command::Publish { episode, show } => {
@@ -214,16 +282,16 @@ fn run(command: Command) -> Result<(), String> {
             println!("{verb} {} in {} ({} episodes)", report.episode_url, report.feed_path.display(), report.items);
             Ok(())
         }
-        Command::Serve { dir, port } => narrate::serve::serve(&dir, port, |addr| {
+        Command::Serve { dir, port } => Ok(narrate::serve::serve(&dir, port, |addr| {
             println!("serving {} on http://{addr}/ (Ctrl-C stops)", dir.display());
         })
-        .map_err(|e| e.to_string()),
+        .map_err(|e| e.to_string())?),
         Command::Play { target, from, chapter } => {
-            narrate::play::play(&target, narrate::play::PlayOptions { from, chapter }).map_err(|e| e.to_string())
+            Ok(narrate::play::play(&target, narrate::play::PlayOptions { from, chapter }).map_err(|e| e.to_string())?)
         }
-        Command::Voices { action: None, voices, store } => list_voices(&voices, &store.store()),
+        Command::Voices { action: None, voices, store } => Ok(list_voices(&voices, &store.store())?),
         Command::Voices { action: Some(VoicesAction::Install { name, from, offline, store }), .. } => {
-            install_voice(&name, from.as_deref(), offline, &store.store())
+            Ok(install_voice(&name, from.as_deref(), offline, &store.store())?)
         }
     }
 }
@@ -233,8 +301,68 @@ fn catalog(args: &VoiceArgs) -> Result<VoiceCatalog, String> {
     VoiceCatalog::load(&dir).map_err(|e| e.to_string())
 }
 
-fn build(args: BuildArgs) -> Result<(), String> {
-    let script = narrate::load_script(&args.file).map_err(|e| e.to_string())?;
+fn build(args: BuildArgs) -> Result<(), Failure> {
+    let inputs = expand_inputs(&args.files)?;
+    let options = build_options(&args)?;
+    let cancel = Arc::clone(&options.cancel);
+    // Without a handler Ctrl-C would kill the process mid-write; with it, the build stops
+    // at the next utterance or file and cleans up after itself.
+    ctrlc::set_handler(move || cancel.store(true, Ordering::Relaxed)).map_err(|e| format!("cannot handle Ctrl-C: {e}"))?;
+    let batch = inputs.len() > 1;
+    let mut failed = 0;
+    for file in &inputs {
+        let result = narrate::load_script(file).and_then(|script| {
+            let slug = narrate::slug(file, &script);
+            narrate::build(&script, &slug, &options, &Bar::new(args.quiet))
+        });
+        match result {
+            Ok(report) => {
+                if !args.quiet {
+                    eprintln!("{}", summary(&report));
+                }
+                if args.timings {
+                    println!("{}", timings(&report));
+                }
+            }
+            Err(narrate::Error::Interrupted) => return Err(Failure::Interrupted),
+            Err(error) if batch => {
+                eprintln!("narrate: error: {}: {error}", file.display());
+                failed += 1;
+            }
+            Err(error) => return Err(Failure::Message(error.to_string())),
+        }
+    }
+    if failed > 0 {
+        eprintln!("narrate: {failed} of {} builds failed", inputs.len());
+        return Err(Failure::Reported);
+    }
+    Ok(())
+}
+
+/// The files to build: each file given, and the articles and scripts inside each folder
+/// (sorted, not recursive).
+fn expand_inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut inputs = Vec::new();
+    for path in paths {
+        if !path.is_dir() {
+            inputs.push(path.clone());
+            continue;
+        }
+        let entries = std::fs::read_dir(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && p.extension().is_some_and(|e| ["txt", "md", "json"].iter().any(|x| e.eq_ignore_ascii_case(x))))
+            .collect();
+        if found.is_empty() {
+            return Err(format!("{}: no .txt, .md or .json files in this folder", path.display()));
+        }
+        found.sort();
+        inputs.extend(found);
+    }
+    Ok(inputs)
+}
+
+fn build_options(args: &BuildArgs) -> Result<BuildOptions, String> {
     let catalog = catalog(&args.voices)?;
     let cast_file = args.cast.clone().unwrap_or_else(|| catalog.default_cast());
     let mut cast = Cast::load(&cast_file).map_err(|e| e.to_string())?;
@@ -246,19 +374,24 @@ fn build(args: BuildArgs) -> Result<(), String> {
     for assignment in &args.pause {
         mix.pauses.set(assignment)?;
     }
-    let engines = EngineSettings { store: args.store.store(), offline: args.offline, lexicon: args.lexicon.clone() };
-    let show = show_info(args.show.as_deref(), args.cover.as_deref())?;
-    let options = BuildOptions { out_dir: args.out.clone(), catalog, cast, engines, mix, formats: args.format.clone(), show };
-    let slug = narrate::slug(&args.file, &script);
-    let bar = Bar::new(args.quiet);
-    let report = narrate::build(&script, &slug, &options, &bar).map_err(|e| e.to_string())?;
-    if !args.quiet {
-        eprintln!("{}", summary(&report));
-    }
-    if args.timings {
-        println!("{}", timings(&report));
-    }
-    Ok(())
+    let cache = match (&args.cache, args.no_cache) {
+        (_, true) => None,
+        (Some(dir), false) => Some(SegmentCache::new(dir.clone())),
+        (None, false) => Some(SegmentCache::default()),
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    Ok(BuildOptions {
+        out_dir: args.out.clone(),
+        catalog,
+        cast,
+        engines: EngineSettings { store: args.store.store(), offline: args.offline, lexicon: args.lexicon.clone() },
+        mix,
+        formats: args.format.clone(),
+        show: show_info(args.show.as_deref(), args.cover.as_deref())?,
+        cache,
+        jobs: args.jobs.map_or(cores, usize::from),
+        cancel: Arc::new(AtomicBool::new(false)),
+    })
 }
 
 /// Stage times, real-time factors (processing seconds per second of audio) and peak RSS.
@@ -269,7 +402,13 @@ fn timings(report: &BuildReport) -> String {
         format!("episode        {:>8.2} s audio ({:.2} s of speech)", report.duration, t.speech),
         format!("plan           {:>8.3} s", t.plan.as_secs_f64()),
         format!("load engines   {:>8.3} s", t.load.as_secs_f64()),
-        format!("synthesis      {:>8.3} s   RTF {:.4} (per second of speech)", t.synthesis.as_secs_f64(), t.synthesis.as_secs_f64() / t.speech.max(1e-9)),
+        format!(
+            "synthesis      {:>8.3} s   RTF {:.4} (per second of speech); {} synthesized, {} from cache",
+            t.synthesis.as_secs_f64(),
+            t.synthesis.as_secs_f64() / t.speech.max(1e-9),
+            t.synthesized,
+            t.cached
+        ),
         format!("mix            {:>8.3} s", t.mix.as_secs_f64()),
         format!("write          {:>8.3} s", t.write.as_secs_f64()),
         format!("total          {:>8.3} s   RTF {:.4} (per second of episode)", total, total / report.duration.max(1e-9)),

@@ -8,8 +8,12 @@ use crate::export::{chapters_json, mp3, transcript};
 use crate::mix::{self, Episode, MixSettings};
 use crate::plan::{self, Utterance};
 use crate::script::{Role, Script};
+use crate::cache::SegmentCache;
 use crate::tts::{self, Cast, EngineSettings, Synthesizer, VoiceCatalog};
+use rayon::prelude::*;
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -27,6 +31,13 @@ pub struct BuildOptions {
     pub formats: Vec<AudioFormat>,
     /// Show name and author for the MP3 tags, and the cover to embed.
     pub show: ShowInfo,
+    /// Where synthesized segments are kept between builds (None: no cache).
+    pub cache: Option<SegmentCache>,
+    /// Worker threads for synthesis.
+    pub jobs: usize,
+    /// Set (e.g. by a Ctrl-C handler) to stop the build; it then fails with
+    /// `Error::Interrupted` and leaves no partial file behind.
+    pub cancel: Arc<AtomicBool>,
 }
 
 /// An audio file format of the episode.
@@ -58,7 +69,7 @@ pub struct ShowInfo {
 }
 
 /// Receives progress over synthesis, the long part of a build.
-pub trait Progress {
+pub trait Progress: Sync {
     /// A one-off step worth telling the user about (installing a voice, …).
     fn note(&self, message: &str);
     fn start(&self, utterances: usize);
@@ -98,17 +109,20 @@ pub fn build(script: &Script, slug: &str, options: &BuildOptions, progress: &dyn
         return Err(Error::Usage(format!("'{}' has nothing to say", script.title)));
     }
     let plan = clock.lap();
-    let (engines, segments) = synthesize(&utterances, &options.engines, progress)?;
-    let (load, synthesis) = (engines, clock.lap() - engines);
+    let (stats, segments) = synthesize(&utterances, options, progress)?;
+    let (load, synthesis) = (stats.load, clock.lap() - stats.load);
     let speech = segments.iter().map(Buffer::duration).sum();
     release_freed_memory();
     let episode = mix::mix(script, &utterances, segments, &options.mix)?;
     let mix = clock.lap();
 
+    if options.cancel.load(Ordering::Relaxed) {
+        return Err(Error::Interrupted);
+    }
     let dir = options.out_dir.join(slug);
     std::fs::create_dir_all(&dir).map_err(Error::io(&dir))?;
     let files = write_episode(&dir, script, &episode, options)?;
-    let timings = Timings { plan, load, synthesis, speech, mix, write: clock.lap() };
+    let timings = Timings { plan, load, synthesis, speech, mix, write: clock.lap(), cached: stats.cached, synthesized: stats.synthesized };
 
     let voices = options.cast.voices_for(script)?;
     Ok(BuildReport {
@@ -135,6 +149,9 @@ pub struct Timings {
     pub mix: Duration,
     /// Encoding and writing the files.
     pub write: Duration,
+    /// Utterances taken from the segment cache, and synthesized.
+    pub cached: usize,
+    pub synthesized: usize,
 }
 
 impl Timings {
@@ -177,6 +194,7 @@ impl Stopwatch {
 /// Writes the episode's files; audio first, so the cue list and script never describe
 /// audio that is not there.
 fn write_episode(dir: &Path, script: &Script, episode: &Episode, options: &BuildOptions) -> Result<Vec<PathBuf>> {
+    export::remove_stale_temporaries(dir)?;
     let chapters = mix::chapters(script, &episode.cues);
     let mut files = Vec::new();
     for format in &options.formats {
@@ -224,35 +242,76 @@ fn mp3_tags(script: &Script, show: &ShowInfo) -> Mp3Tags {
     }
 }
 
+/// What synthesis did: time spent opening engines, and how many utterances came from the
+/// cache versus the engines.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct SynthesisStats {
+    pub load: Duration,
+    pub cached: usize,
+    pub synthesized: usize,
+}
+
 /// Opens every engine the utterances need (before any work, so a missing engine fails
-/// fast), then speaks every utterance. Returns the time spent opening engines too.
-fn synthesize(utterances: &[Utterance], settings: &EngineSettings, progress: &dyn Progress) -> Result<(Duration, Vec<Buffer>)> {
+/// fast), then speaks the utterances on `options.jobs` worker threads, taking what it can
+/// from the segment cache and adding what it synthesizes. The result is in utterance order
+/// and does not depend on the number of workers.
+fn synthesize(utterances: &[Utterance], options: &BuildOptions, progress: &dyn Progress) -> Result<(SynthesisStats, Vec<Buffer>)> {
     let opening = Instant::now();
-    let mut engines: HashMap<&str, Box<dyn Synthesizer>> = HashMap::new();
+    let mut engines: HashMap<&str, (Box<dyn Synthesizer>, String)> = HashMap::new();
     for utterance in utterances {
         let name = utterance.voice.engine.as_str();
         if !engines.contains_key(name) {
-            engines.insert(name, tts::open(name, settings, &|message| progress.note(message))?);
+            let engine = tts::open(name, &options.engines, &|message| progress.note(message))?;
+            let fingerprint = engine.fingerprint();
+            engines.insert(name, (engine, fingerprint));
         }
     }
     let load = opening.elapsed();
-    let mut segments = Vec::with_capacity(utterances.len());
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs.max(1))
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
+    let cached = AtomicUsize::new(0);
     progress.start(utterances.len());
-    let mut sentence_in_turn = 0;
-    for (index, utterance) in utterances.iter().enumerate() {
-        sentence_in_turn = if index > 0 && utterances[index - 1].turn == utterance.turn { sentence_in_turn + 1 } else { 1 };
-        let voice = &utterance.voice;
-        let audio = engines[voice.engine.as_str()].synthesize(&utterance.spoken, voice).map_err(|message| Error::Synthesis {
-            turn: utterance.turn + 1,
-            sentence: sentence_in_turn,
-            engine: voice.engine.clone(),
-            message,
-        })?;
-        segments.push(audio);
-        progress.advance(utterance);
-    }
+    let segments = pool.install(|| {
+        utterances
+            .par_iter()
+            .enumerate()
+            .map(|(index, utterance)| {
+                if options.cancel.load(Ordering::Relaxed) {
+                    return Err(Error::Interrupted);
+                }
+                let (engine, fingerprint) = &engines[utterance.voice.engine.as_str()];
+                let key = SegmentCache::key(fingerprint, &utterance.voice, &utterance.spoken);
+                if let Some(audio) = options.cache.as_ref().and_then(|cache| cache.get(&key)) {
+                    cached.fetch_add(1, Ordering::Relaxed);
+                    progress.advance(utterance);
+                    return Ok(audio);
+                }
+                let audio = engine.synthesize(&utterance.spoken, &utterance.voice).map_err(|message| {
+                    if options.cancel.load(Ordering::Relaxed) {
+                        Error::Interrupted
+                    } else {
+                        Error::Synthesis { turn: utterance.turn + 1, sentence: sentence_in_turn(utterances, index), engine: utterance.voice.engine.clone(), message }
+                    }
+                })?;
+                if let Some(cache) = &options.cache {
+                    cache.put(&key, &audio)?;
+                }
+                progress.advance(utterance);
+                Ok(audio)
+            })
+            .collect::<Result<Vec<Buffer>>>()
+    })?;
     progress.finish();
-    Ok((load, segments))
+    let cached = cached.into_inner();
+    Ok((SynthesisStats { load, cached, synthesized: utterances.len() - cached }, segments))
+}
+
+/// 1-based position of utterance `index` among its turn's utterances (for error messages).
+fn sentence_in_turn(utterances: &[Utterance], index: usize) -> usize {
+    let turn = utterances[index].turn;
+    utterances[..=index].iter().rev().take_while(|u| u.turn == turn).count()
 }
 
 /// Reads an input: a script JSON file as written by `narrate script --json`, or an article.

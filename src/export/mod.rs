@@ -13,6 +13,9 @@ use serde::Serialize;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
+const TEMP_PREFIX: &str = ".narrate-";
+const TEMP_SUFFIX: &str = ".part";
+
 /// Writes `path` atomically: `write` fills a temporary file that replaces `path` only once
 /// it is complete and flushed.
 pub fn write_atomic<F>(path: &Path, write: F) -> Result<()>
@@ -21,7 +24,7 @@ where
 {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let io = Error::io(path);
-    let mut temp = tempfile::Builder::new().prefix(".narrate-").suffix(".part").tempfile_in(dir).map_err(Error::io(dir))?;
+    let mut temp = tempfile::Builder::new().prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX).tempfile_in(dir).map_err(Error::io(dir))?;
     {
         let mut writer = BufWriter::new(temp.as_file_mut());
         write(&mut writer).and_then(|()| writer.flush()).map_err(Error::io(path))?;
@@ -42,6 +45,18 @@ fn make_readable(file: &std::fs::File) -> std::io::Result<()> {
 
 #[cfg(not(unix))]
 fn make_readable(_: &std::fs::File) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// Removes temporary files a killed run (SIGKILL, power loss) left in `dir`.
+pub fn remove_stale_temporaries(dir: &Path) -> Result<()> {
+    for entry in std::fs::read_dir(dir).map_err(Error::io(dir))?.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX) {
+            std::fs::remove_file(entry.path()).map_err(Error::io(entry.path()))?;
+        }
+    }
     Ok(())
 }
 

@@ -95,14 +95,12 @@ struct LabelStats<'a> {
 /// Decides which label candidates are speakers and which of them is the interviewer.
 fn cast_speakers(article: &Article, labels: &[Option<Label>], language: crate::Language) -> Cast {
     let mut stats: Vec<LabelStats> = Vec::new();
+    let mut index_of: HashMap<&str, usize> = HashMap::new();
     for label in labels.iter().flatten() {
-        let index = match stats.iter().position(|s| s.name == label.name) {
-            Some(i) => i,
-            None => {
-                stats.push(LabelStats { name: label.name, turns: 0, questions: 0, bold: label.bold });
-                stats.len() - 1
-            }
-        };
+        let index = *index_of.entry(label.name).or_insert_with(|| {
+            stats.push(LabelStats { name: label.name, turns: 0, questions: 0, bold: label.bold });
+            stats.len() - 1
+        });
         stats[index].turns += 1;
         stats[index].questions += usize::from(is_question(label.rest));
     }
@@ -117,6 +115,7 @@ fn cast_speakers(article: &Article, labels: &[Option<Label>], language: crate::L
     let mut list = Vec::new();
     let mut by_label = HashMap::new();
     let mut guests = 0;
+    let lead = names::lead_text(article);
     for (index, stat) in stats.iter().enumerate() {
         let (id, role, kind) = if index == interviewer {
             ("host".to_owned(), Role::Host, TurnKind::Question)
@@ -125,7 +124,7 @@ fn cast_speakers(article: &Article, labels: &[Option<Label>], language: crate::L
             let id = if guests == 1 { "guest".to_owned() } else { format!("guest{guests}") };
             (id, Role::Guest, TurnKind::Answer)
         };
-        let name = names::full_name(stat.name, role, article, language);
+        let name = names::full_name(stat.name, role, article, &lead, language);
         list.push(Speaker { id: id.clone(), name, role });
         by_label.insert(stat.name.to_owned(), SpeakerTurns { id, kind });
     }

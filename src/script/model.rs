@@ -4,6 +4,7 @@
 use crate::error::{Error, Result};
 use crate::Language;
 use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::Path;
 
@@ -141,9 +142,10 @@ impl Script {
         if self.turns.is_empty() {
             return Err("it has no turns".into());
         }
+        let ids: HashSet<&str> = self.speakers.iter().map(|s| s.id.as_str()).collect();
         for (index, turn) in self.turns.iter().enumerate() {
             let n = index + 1;
-            if self.speaker(&turn.speaker).is_none() {
+            if !ids.contains(turn.speaker.as_str()) {
                 return Err(format!("turn {n}: unknown speaker '{}'", turn.speaker));
             }
             if turn.section >= self.sections.len() {
@@ -165,13 +167,18 @@ impl fmt::Display for Script {
         for speaker in &self.speakers {
             writeln!(f, "speaker {}: {} ({})", speaker.id, speaker.name, speaker.role)?;
         }
+        // First speaker with each id, as `speaker` finds it, without a search per turn.
+        let mut names: HashMap<&str, &str> = HashMap::new();
+        for speaker in &self.speakers {
+            names.entry(speaker.id.as_str()).or_insert(speaker.name.as_str());
+        }
         let mut section = usize::MAX;
         for turn in &self.turns {
             if turn.section != section {
                 section = turn.section;
                 writeln!(f, "\n== {} ==", self.sections[section].title)?;
             }
-            let name = self.speaker(&turn.speaker).map_or(turn.speaker.as_str(), |s| s.name.as_str());
+            let name = names.get(turn.speaker.as_str()).copied().unwrap_or(turn.speaker.as_str());
             writeln!(f, "\n[{name} · {}]", turn.kind)?;
             for paragraph in turn.paragraphs() {
                 writeln!(f, "{paragraph}")?;

@@ -21,16 +21,20 @@ static ZH_TITLE_THEN_NAME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:大使|教授|院长|校长|主任|主席|部长|总裁|总经理|董事长|经理|博士|导演|作家|专家|研究员|记者|市长|省长|代表|负责人|所长|局长|书记|创始人)([\p{Han}]{2,3})$").unwrap()
 });
 
-/// The name to show for the speaker behind `label`.
-pub fn full_name(label: &str, role: Role, article: &Article, language: Language) -> String {
+/// Longest lead, in bytes, searched for names. An article introduces its people at the
+/// start; the bound also keeps the search for each speaker short however long the text.
+const MAX_LEAD_BYTES: usize = 8 * 1024;
+
+/// The name to show for the speaker behind `label`; `lead` is [`lead_text`] of `article`.
+pub fn full_name(label: &str, role: Role, article: &Article, lead: &str, language: Language) -> String {
     let found = if labels::is_question_marker(label) {
         host_from_byline(article.meta.byline.as_deref())
     } else if labels::is_answer_marker(label) {
-        interviewee(article)
+        interviewee(lead)
     } else if is_single_latin_word(label) {
-        latin_full_name(label, article)
+        latin_full_name(label, lead)
     } else if label.chars().count() == 1 && label.chars().all(|c| c > '\u{2e80}') {
-        chinese_full_name(label, article)
+        chinese_full_name(label, lead)
     } else {
         return label.to_owned();
     };
@@ -62,12 +66,11 @@ fn host_from_byline(byline: Option<&str>) -> Option<String> {
 }
 
 /// The person the lead says was interviewed.
-fn interviewee(article: &Article) -> Option<String> {
-    let lead = lead_text(article);
-    if let Some(c) = WITH_NAME.captures(&lead) {
+fn interviewee(lead: &str) -> Option<String> {
+    if let Some(c) = WITH_NAME.captures(lead) {
         return Some(c[1].to_owned());
     }
-    let c = ZH_INTERVIEWEE.captures(&lead)?;
+    let c = ZH_INTERVIEWEE.captures(lead)?;
     let phrase = c.get(1).or_else(|| c.get(2))?.as_str();
     match ZH_TITLE_THEN_NAME.captures(phrase) {
         Some(name) => Some(name[1].to_owned()),
@@ -76,11 +79,10 @@ fn interviewee(article: &Article) -> Option<String> {
 }
 
 /// `ORTEGA` → `Maria Ortega` when the lead names a `… Ortega`.
-fn latin_full_name(surname: &str, article: &Article) -> Option<String> {
+fn latin_full_name(surname: &str, lead: &str) -> Option<String> {
     let pattern = format!(r"((?:[A-Z][a-z'\-]+\.?\s+){{1,2}})(?i:{})\b", regex::escape(surname));
     let re = Regex::new(&pattern).ok()?;
-    let lead = lead_text(article);
-    let found = re.captures_iter(&lead).find(|c| !c[1].trim().ends_with('.') || c[1].split_whitespace().count() > 1)?;
+    let found = re.captures_iter(lead).find(|c| !c[1].trim().ends_with('.') || c[1].split_whitespace().count() > 1)?;
     let given = found[1].split_whitespace().filter(|w| !matches!(*w, "By" | "Mr." | "Ms." | "Mrs." | "Dr." | "Prof.")).collect::<Vec<_>>();
     if given.is_empty() {
         return None;
@@ -89,8 +91,7 @@ fn latin_full_name(surname: &str, article: &Article) -> Option<String> {
 }
 
 /// `张` → `张霄`: the commonest two-character name starting with that surname in the lead.
-fn chinese_full_name(surname: &str, article: &Article) -> Option<String> {
-    let lead = lead_text(article);
+fn chinese_full_name(surname: &str, lead: &str) -> Option<String> {
     let mut counts: HashMap<String, usize> = HashMap::new();
     for (at, _) in lead.match_indices(surname) {
         let name: String = lead[at..].chars().take(2).collect();
@@ -101,8 +102,9 @@ fn chinese_full_name(surname: &str, article: &Article) -> Option<String> {
     counts.into_iter().filter(|(_, n)| *n >= 2).max_by_key(|(name, n)| (*n, std::cmp::Reverse(name.clone()))).map(|(name, _)| name)
 }
 
-/// Title, byline and paragraphs before the first label: where an article introduces its people.
-fn lead_text(article: &Article) -> String {
+/// Title, byline and paragraphs before the first label: where an article introduces its
+/// people. At most [`MAX_LEAD_BYTES`] of it.
+pub fn lead_text(article: &Article) -> String {
     let mut lead = article.meta.title.clone().unwrap_or_default();
     if let Some(byline) = &article.meta.byline {
         lead.push('\n');
@@ -113,10 +115,18 @@ fn lead_text(article: &Article) -> String {
             if labels::find(text).is_some() {
                 break;
             }
+            if lead.len() >= MAX_LEAD_BYTES {
+                break;
+            }
             lead.push('\n');
             lead.push_str(&inline::plain(text));
         }
     }
+    let mut cut = lead.len().min(MAX_LEAD_BYTES);
+    while !lead.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    lead.truncate(cut);
     lead
 }
 

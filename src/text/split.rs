@@ -52,6 +52,9 @@ fn sentence_spans(text: &str) -> Vec<&str> {
     let mut spans = Vec::new();
     let mut start = 0;
     let mut i = 0;
+    // End of the terminator run `i` is in. Every terminator of a run shares it, so it is
+    // found once per run: a long run ("!!!…!a") stays linear.
+    let mut run_end = 0;
     while i < chars.len() {
         let c = chars[i].1;
         if matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}') {
@@ -60,11 +63,18 @@ fn sentence_spans(text: &str) -> Vec<&str> {
             i += 1;
             continue;
         }
-        if !is_sentence_end(text, &chars, i) {
+        if !is_terminator(c) {
             i += 1;
             continue;
         }
-        let end = end_of_terminator_run(&chars, i);
+        if i >= run_end {
+            run_end = end_of_terminator_run(&chars, i);
+        }
+        if !is_sentence_end(text, &chars, i, run_end) {
+            i += 1;
+            continue;
+        }
+        let end = run_end;
         spans.push(&text[start..byte_at(end)]);
         start = byte_at(end);
         i = end;
@@ -77,8 +87,13 @@ fn is_cjk_terminator(c: char) -> bool {
     matches!(c, '。' | '！' | '？' | '｡' | '…' | '‼' | '⁇' | '⁈' | '⁉')
 }
 
-/// True when the character at `i` ends a sentence.
-fn is_sentence_end(text: &str, chars: &[(usize, char)], i: usize) -> bool {
+fn is_terminator(c: char) -> bool {
+    is_cjk_terminator(c) || matches!(c, '.' | '!' | '?')
+}
+
+/// True when the terminator at `i` ends a sentence; `end` is
+/// [`end_of_terminator_run`] of `i`.
+fn is_sentence_end(text: &str, chars: &[(usize, char)], i: usize, end: usize) -> bool {
     let c = chars[i].1;
     if is_cjk_terminator(c) {
         return true;
@@ -87,7 +102,6 @@ fn is_sentence_end(text: &str, chars: &[(usize, char)], i: usize) -> bool {
         return false;
     }
     // Look past the run of terminators and closers to what follows.
-    let end = end_of_terminator_run(chars, i);
     let next = chars.get(end).map(|&(_, n)| n);
     let followed_by_break = next.is_none_or(|n| n.is_whitespace() || is_han(n) || is_cjk_terminator(n));
     if !followed_by_break {
@@ -112,17 +126,28 @@ fn is_sentence_end(text: &str, chars: &[(usize, char)], i: usize) -> bool {
 /// A dot that belongs to a title, an initial, a dotted acronym ("U.S.") or
 /// a mid-sentence "etc.".
 fn is_abbreviation_dot(text: &str, chars: &[(usize, char)], dot: usize, next_word_char: Option<char>) -> bool {
-    let word_start = chars[..dot]
-        .iter()
-        .rposition(|&(_, c)| !(c.is_alphanumeric() || c == '.'))
-        .map_or(0, |p| p + 1);
+    // Walk back over the word. Once it has shown both a dot and a letter it is a dotted
+    // token, whatever lies further back: stopping there keeps runs like "a.中a.中…" linear.
+    let mut word_start = dot;
+    let (mut has_dot, mut has_letter) = (false, false);
+    while word_start > 0 {
+        let c = chars[word_start - 1].1;
+        if !(c.is_alphanumeric() || c == '.') {
+            break;
+        }
+        has_dot |= c == '.';
+        has_letter |= c.is_alphabetic();
+        if has_dot && has_letter {
+            return true;
+        }
+        word_start -= 1;
+    }
     let word = &text[chars.get(word_start).map_or(0, |&(p, _)| p)..chars[dot].0];
     let is_initial = word.chars().count() == 1 && word.chars().all(char::is_alphabetic);
-    let dotted = word.contains('.') && word.chars().any(char::is_alphabetic);
     let lower = word.to_lowercase();
     let titled = ABBREVIATIONS.contains(&lower.as_str());
     let etc_mid_sentence = lower == "etc" && !next_word_char.is_some_and(char::is_uppercase);
-    is_initial || dotted || titled || etc_mid_sentence
+    is_initial || titled || etc_mid_sentence
 }
 
 /// Index just past the terminators, closing quotes and brackets starting at `i`.

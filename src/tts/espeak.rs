@@ -16,14 +16,15 @@ const INSTALL_HINT: &str = "install it with `make setup` (apt-get install espeak
 
 pub struct Espeak {
     sample_rate: u32,
+    version: String,
 }
 
 impl Espeak {
     /// Checks that the program runs and reads its output rate.
     pub fn open() -> Result<Espeak, String> {
-        version()?;
+        let version = version()?;
         let probe = run("a", "en-us", DEFAULT_WPM as u32, DEFAULT_PITCH as u32)?;
-        Ok(Espeak { sample_rate: probe.rate })
+        Ok(Espeak { sample_rate: probe.rate, version })
     }
 }
 
@@ -38,6 +39,10 @@ impl Synthesizer for Espeak {
 
     fn languages(&self) -> &[Language] {
         &[Language::En, Language::Zh]
+    }
+
+    fn fingerprint(&self) -> String {
+        self.version.clone()
     }
 
     fn synthesize(&self, text: &str, voice: &VoiceProfile) -> Result<Buffer, String> {

