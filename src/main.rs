@@ -447,6 +447,9 @@ fn show_info(show: Option<&std::path::Path>, cover: Option<&std::path::Path>) ->
 }
 
 fn summary(report: &BuildReport) -> String {
+    if report.up_to_date {
+        return format!("{} is up to date (nothing changed since it was built).", report.dir.display());
+    }
     let minutes = (report.duration / 60.0).floor();
     let seconds = report.duration - minutes * 60.0;
     let voices: Vec<String> = report.voices.iter().map(|(speaker, voice)| format!("{speaker} ({voice})")).collect();

@@ -11,9 +11,11 @@ use crate::script::{Role, Script};
 use crate::cache::SegmentCache;
 use crate::tts::{self, Cast, EngineSettings, Synthesizer, VoiceCatalog};
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -98,6 +100,8 @@ pub struct BuildReport {
     /// (speaker name, voice name) per speaker.
     pub voices: Vec<(String, String)>,
     pub timings: Timings,
+    /// Nothing had changed since the last build into the same folder: no file was written.
+    pub up_to_date: bool,
 }
 
 /// Renders `script` into `options.out_dir/slug/`: the audio (episode.wav, episode.mp3),
@@ -108,8 +112,26 @@ pub fn build(script: &Script, slug: &str, options: &BuildOptions, progress: &dyn
     if utterances.is_empty() {
         return Err(Error::Usage(format!("'{}' has nothing to say", script.title)));
     }
+    let keys = segment_keys(&utterances, &options.engines)?;
+    let dir = options.out_dir.join(slug);
+    let stamp = BuildStamp::key(script, &keys, options);
     let plan = clock.lap();
-    let (stats, segments) = synthesize(&utterances, options, progress)?;
+    if let Some(done) = BuildStamp::read(&dir).filter(|done| done.key == stamp) {
+        let files = expected_files(&dir, options);
+        if files.iter().all(|f| f.is_file()) {
+            return Ok(BuildReport {
+                dir,
+                files,
+                duration: done.duration,
+                loudness: done.loudness,
+                utterances: utterances.len(),
+                voices: speaker_voices(script, options)?,
+                timings: Timings { plan, ..Timings::default() },
+                up_to_date: true,
+            });
+        }
+    }
+    let (stats, segments) = synthesize(&utterances, &keys, options, progress)?;
     let (load, synthesis) = (stats.load, clock.lap() - stats.load);
     let speech = segments.iter().map(Buffer::duration).sum();
     release_freed_memory();
@@ -119,21 +141,75 @@ pub fn build(script: &Script, slug: &str, options: &BuildOptions, progress: &dyn
     if options.cancel.load(Ordering::Relaxed) {
         return Err(Error::Interrupted);
     }
-    let dir = options.out_dir.join(slug);
     std::fs::create_dir_all(&dir).map_err(Error::io(&dir))?;
     let files = write_episode(&dir, script, &episode, options)?;
+    BuildStamp { key: stamp, duration: episode.cues.duration, loudness: episode.loudness }.write(&dir)?;
     let timings = Timings { plan, load, synthesis, speech, mix, write: clock.lap(), cached: stats.cached, synthesized: stats.synthesized };
 
-    let voices = options.cast.voices_for(script)?;
     Ok(BuildReport {
         dir,
         files,
         duration: episode.cues.duration,
         loudness: episode.loudness,
         utterances: utterances.len(),
-        voices: script.speakers.iter().map(|s| (s.name.clone(), voices.get(&s.id).cloned().unwrap_or_default())).collect(),
+        voices: speaker_voices(script, options)?,
         timings,
+        up_to_date: false,
     })
+}
+
+/// (speaker name, voice name) per speaker.
+fn speaker_voices(script: &Script, options: &BuildOptions) -> Result<Vec<(String, String)>> {
+    let voices = options.cast.voices_for(script)?;
+    Ok(script.speakers.iter().map(|s| (s.name.clone(), voices.get(&s.id).cloned().unwrap_or_default())).collect())
+}
+
+/// The files a build writes into `dir`, in the order it writes them.
+fn expected_files(dir: &Path, options: &BuildOptions) -> Vec<PathBuf> {
+    let audio = options.formats.iter().map(|format| match format {
+        AudioFormat::Wav => "episode.wav",
+        AudioFormat::Mp3 => "episode.mp3",
+    });
+    audio.chain(TEXT_FILES).map(|name| dir.join(name)).collect()
+}
+
+const TEXT_FILES: [&str; 5] = ["transcript.vtt", "transcript.srt", "chapters.json", "cues.json", "script.json"];
+
+/// Written last into an episode folder: what the build was made from (a hash of the script,
+/// every segment key and the settings) and what it measured. A build whose inputs hash the
+/// same, with every file in place, has nothing to do.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct BuildStamp {
+    key: String,
+    duration: f64,
+    loudness: LoudnessReport,
+}
+
+const STAMP_FILE: &str = ".narrate-build.json";
+
+impl BuildStamp {
+    fn key(script: &Script, segment_keys: &[String], options: &BuildOptions) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(env!("CARGO_PKG_VERSION"));
+        hasher.update(serde_json::to_vec(script).unwrap_or_default());
+        for key in segment_keys {
+            hasher.update(key);
+        }
+        let show = &options.show;
+        hasher.update(format!("{:?} {:?} {:?} {:?}", options.mix, options.formats, show.title, show.author));
+        if let Some(cover) = &show.cover {
+            hasher.update(&cover.data);
+        }
+        hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    fn read(dir: &Path) -> Option<BuildStamp> {
+        serde_json::from_slice(&std::fs::read(dir.join(STAMP_FILE)).ok()?).ok()
+    }
+
+    fn write(&self, dir: &Path) -> Result<()> {
+        export::write_json(&dir.join(STAMP_FILE), self)
+    }
 }
 
 /// Wall-clock time per stage of a build (for `--timings` and the benchmarks).
@@ -251,43 +327,57 @@ pub struct SynthesisStats {
     pub synthesized: usize,
 }
 
-/// Opens every engine the utterances need (before any work, so a missing engine fails
-/// fast), then speaks the utterances on `options.jobs` worker threads, taking what it can
-/// from the segment cache and adding what it synthesizes. The result is in utterance order
-/// and does not depend on the number of workers.
-fn synthesize(utterances: &[Utterance], options: &BuildOptions, progress: &dyn Progress) -> Result<(SynthesisStats, Vec<Buffer>)> {
-    let opening = Instant::now();
-    let mut engines: HashMap<&str, (Box<dyn Synthesizer>, String)> = HashMap::new();
+/// The segment cache key of every utterance.
+fn segment_keys(utterances: &[Utterance], settings: &EngineSettings) -> Result<Vec<String>> {
+    let mut fingerprints: HashMap<&str, String> = HashMap::new();
+    let mut keys = Vec::with_capacity(utterances.len());
     for utterance in utterances {
-        let name = utterance.voice.engine.as_str();
-        if !engines.contains_key(name) {
-            let engine = tts::open(name, &options.engines, &|message| progress.note(message))?;
-            let fingerprint = engine.fingerprint();
-            engines.insert(name, (engine, fingerprint));
+        let engine = utterance.voice.engine.as_str();
+        if !fingerprints.contains_key(engine) {
+            fingerprints.insert(engine, tts::fingerprint(engine, settings)?);
         }
+        keys.push(SegmentCache::key(&fingerprints[engine], &utterance.voice, &utterance.spoken));
     }
-    let load = opening.elapsed();
+    Ok(keys)
+}
+
+/// Speaks the utterances on `options.jobs` worker threads: what the segment cache holds is
+/// read from it, and only the engines needed for the rest are opened (fresh segments are
+/// added to the cache). The result is in utterance order and does not depend on the number
+/// of workers.
+fn synthesize(utterances: &[Utterance], keys: &[String], options: &BuildOptions, progress: &dyn Progress) -> Result<(SynthesisStats, Vec<Buffer>)> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.max(1))
         .build()
         .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
-    let cached = AtomicUsize::new(0);
+    let cached: Vec<Option<Buffer>> = match &options.cache {
+        Some(cache) => pool.install(|| keys.par_iter().map(|key| cache.get(key)).collect()),
+        None => vec![None; utterances.len()],
+    };
+    let opening = Instant::now();
+    let mut engines: HashMap<&str, Box<dyn Synthesizer>> = HashMap::new();
+    for (utterance, _) in utterances.iter().zip(&cached).filter(|(_, hit)| hit.is_none()) {
+        let name = utterance.voice.engine.as_str();
+        if !engines.contains_key(name) {
+            engines.insert(name, tts::open(name, &options.engines, &|message| progress.note(message))?);
+        }
+    }
+    let load = opening.elapsed();
+    let hits = cached.iter().filter(|hit| hit.is_some()).count();
     progress.start(utterances.len());
     let segments = pool.install(|| {
-        utterances
-            .par_iter()
+        (utterances, keys, cached)
+            .into_par_iter()
             .enumerate()
-            .map(|(index, utterance)| {
-                if options.cancel.load(Ordering::Relaxed) {
-                    return Err(Error::Interrupted);
-                }
-                let (engine, fingerprint) = &engines[utterance.voice.engine.as_str()];
-                let key = SegmentCache::key(fingerprint, &utterance.voice, &utterance.spoken);
-                if let Some(audio) = options.cache.as_ref().and_then(|cache| cache.get(&key)) {
-                    cached.fetch_add(1, Ordering::Relaxed);
+            .map(|(index, (utterance, key, hit))| {
+                if let Some(audio) = hit {
                     progress.advance(utterance);
                     return Ok(audio);
                 }
+                if options.cancel.load(Ordering::Relaxed) {
+                    return Err(Error::Interrupted);
+                }
+                let engine = &engines[utterance.voice.engine.as_str()];
                 let audio = engine.synthesize(&utterance.spoken, &utterance.voice).map_err(|message| {
                     if options.cancel.load(Ordering::Relaxed) {
                         Error::Interrupted
@@ -296,7 +386,7 @@ fn synthesize(utterances: &[Utterance], options: &BuildOptions, progress: &dyn P
                     }
                 })?;
                 if let Some(cache) = &options.cache {
-                    cache.put(&key, &audio)?;
+                    cache.put(key, &audio)?;
                 }
                 progress.advance(utterance);
                 Ok(audio)
@@ -304,8 +394,7 @@ fn synthesize(utterances: &[Utterance], options: &BuildOptions, progress: &dyn P
             .collect::<Result<Vec<Buffer>>>()
     })?;
     progress.finish();
-    let cached = cached.into_inner();
-    Ok((SynthesisStats { load, cached, synthesized: utterances.len() - cached }, segments))
+    Ok((SynthesisStats { load, cached: hits, synthesized: utterances.len() - hits }, segments))
 }
 
 /// 1-based position of utterance `index` among its turn's utterances (for error messages).

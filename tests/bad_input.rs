@@ -31,7 +31,11 @@ fn missing_file_and_directory() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("nope.txt");
     assert!(build_fails(&missing, &[]).contains("nope.txt"));
-    assert!(build_fails(dir.path(), &[]).contains("is a directory"));
+    // A folder is a batch of articles; one without any is an error.
+    assert!(build_fails(dir.path(), &[]).contains("no .txt, .md or .json files in this folder"));
+    let output = narrate(&["script", dir.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("is a directory"));
 }
 
 #[test]

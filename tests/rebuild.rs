@@ -26,9 +26,16 @@ fn build_counting(input: &Path, out: &Path, cache: &Path, extra: &[&str]) -> (us
 fn warm_rebuild_and_one_edited_turn() {
     let dir = tempfile::tempdir().unwrap();
     let (out, cache) = (dir.path().join("out"), dir.path().join("cache"));
-    let (cold, _) = build_counting(Path::new("tests/fixtures/dialogue-en.md"), &out, &cache, &[]);
+    let input = Path::new("tests/fixtures/dialogue-en.md");
+    let (cold, _) = build_counting(input, &out, &cache, &[]);
     assert!(cold > 0);
-    assert_eq!(build_counting(Path::new("tests/fixtures/dialogue-en.md"), &out, &cache, &[]), (0, cold));
+    // Into another folder: every segment comes from the cache.
+    assert_eq!(build_counting(input, &dir.path().join("elsewhere"), &cache, &[]), (0, cold));
+    // Into the same folder with nothing changed: nothing to do at all.
+    let wav = out.join("dialogue-en/episode.wav");
+    let written = std::fs::metadata(&wav).unwrap().modified().unwrap();
+    assert_eq!(build_counting(input, &out, &cache, &[]), (0, 0));
+    assert_eq!(std::fs::metadata(&wav).unwrap().modified().unwrap(), written);
 
     let script_path = out.join("dialogue-en/script.json");
     let mut script: serde_json::Value = serde_json::from_slice(&std::fs::read(&script_path).unwrap()).unwrap();

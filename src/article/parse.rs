@@ -52,11 +52,19 @@ pub fn parse(text: &str, path: &Path) -> Article {
             continue;
         }
         if let Some(heading) = markdown_heading(&paragraph) {
-            if in_header && meta.title.is_none() {
-                meta.title = Some(super::inline::plain(heading));
-            } else {
-                blocks.push(Block::Heading { line, text: super::inline::plain(heading) });
+            let heading = super::inline::plain(heading);
+            if heading.is_empty() {
+                continue;
             }
+            if in_header && meta.title.is_none() {
+                meta.title = Some(heading);
+            } else {
+                blocks.push(Block::Heading { line, text: heading });
+            }
+            continue;
+        }
+        // Markup alone (`***`, `**` × 1000, `[](x)`) has nothing to speak.
+        if super::inline::plain(&paragraph).is_empty() {
             continue;
         }
         if ITALIC_ONLY.is_match(&paragraph) {
@@ -171,6 +179,14 @@ mod tests {
 
     fn article(text: &str) -> Article {
         parse(text, Path::new("t.md"))
+    }
+
+    #[test]
+    fn markup_without_words_is_dropped() {
+        let a = article("***\n\n[](x)\n\n# **\n\n**\n\n正文。");
+        assert_eq!(a.meta.title, None);
+        assert_eq!(a.blocks, vec![Block::Paragraph { line: 9, text: "正文。".into() }]);
+        assert!(article(&"**".repeat(1000)).blocks.is_empty());
     }
 
     #[test]

@@ -21,7 +21,7 @@ const MAX_MAKEUP_DB: f64 = 12.0;
 const TRIM_MARGIN_DB: f64 = 0.01;
 
 /// Loudness figures of a buffer as measured by ebur128.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LoudnessReport {
     pub integrated_lufs: f64,
     /// Maximum 4x-oversampled true peak, dBTP.

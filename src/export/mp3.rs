@@ -75,8 +75,9 @@ fn new_encoder() -> std::result::Result<Encoder, String> {
     builder.set_mode(Mode::Mono).map_err(lame("setting mono mode"))?;
     builder.set_vbr_mode(VbrMode::Off).map_err(lame("setting CBR"))?;
     builder.set_brate(BITRATE).map_err(lame("setting the bitrate"))?;
-    // LAME's recommended high-quality setting (`-q 2`, the command line's `-h`).
-    builder.set_quality(Quality::NearBest).map_err(lame("setting the quality"))?;
+    // LAME's default algorithm quality (`-q 5`): transparent for speech at this bitrate and
+    // about twice as fast as `-q 2`, which matters for long episodes.
+    builder.set_quality(Quality::Good).map_err(lame("setting the quality"))?;
     builder.set_to_write_vbr_tag(true).map_err(lame("enabling the Info frame"))?;
     builder.build().map_err(lame("initializing"))
 }

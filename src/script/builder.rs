@@ -115,7 +115,7 @@ fn cast_speakers(article: &Article, labels: &[Option<Label>], language: crate::L
     let mut list = Vec::new();
     let mut by_label = HashMap::new();
     let mut guests = 0;
-    let lead = names::lead_text(article);
+    let lead = names::Lead::of(article);
     for (index, stat) in stats.iter().enumerate() {
         let (id, role, kind) = if index == interviewer {
             ("host".to_owned(), Role::Host, TurnKind::Question)

@@ -25,16 +25,25 @@ static ZH_TITLE_THEN_NAME: LazyLock<Regex> = LazyLock::new(|| {
 /// start; the bound also keeps the search for each speaker short however long the text.
 const MAX_LEAD_BYTES: usize = 8 * 1024;
 
-/// The name to show for the speaker behind `label`; `lead` is [`lead_text`] of `article`.
-pub fn full_name(label: &str, role: Role, article: &Article, lead: &str, language: Language) -> String {
+/// The lead of an article (see [`Lead::of`]), read once for all its speakers.
+pub struct Lead {
+    text: String,
+    /// `text` with ASCII letters lowercased and the two non-ASCII letters that match one
+    /// case-insensitively (K KELVIN SIGN, ſ LONG S) folded to theirs: a cheap check that a
+    /// surname occurs at all before a pattern is built for it.
+    folded: String,
+}
+
+/// The name to show for the speaker behind `label`.
+pub fn full_name(label: &str, role: Role, article: &Article, lead: &Lead, language: Language) -> String {
     let found = if labels::is_question_marker(label) {
         host_from_byline(article.meta.byline.as_deref())
     } else if labels::is_answer_marker(label) {
-        interviewee(lead)
+        interviewee(&lead.text)
     } else if is_single_latin_word(label) {
         latin_full_name(label, lead)
     } else if label.chars().count() == 1 && label.chars().all(|c| c > '\u{2e80}') {
-        chinese_full_name(label, lead)
+        chinese_full_name(label, &lead.text)
     } else {
         return label.to_owned();
     };
@@ -79,10 +88,13 @@ fn interviewee(lead: &str) -> Option<String> {
 }
 
 /// `ORTEGA` → `Maria Ortega` when the lead names a `… Ortega`.
-fn latin_full_name(surname: &str, lead: &str) -> Option<String> {
+fn latin_full_name(surname: &str, lead: &Lead) -> Option<String> {
+    if !lead.folded.contains(&surname.to_ascii_lowercase()) {
+        return None;
+    }
     let pattern = format!(r"((?:[A-Z][a-z'\-]+\.?\s+){{1,2}})(?i:{})\b", regex::escape(surname));
     let re = Regex::new(&pattern).ok()?;
-    let found = re.captures_iter(lead).find(|c| !c[1].trim().ends_with('.') || c[1].split_whitespace().count() > 1)?;
+    let found = re.captures_iter(&lead.text).find(|c| !c[1].trim().ends_with('.') || c[1].split_whitespace().count() > 1)?;
     let given = found[1].split_whitespace().filter(|w| !matches!(*w, "By" | "Mr." | "Ms." | "Mrs." | "Dr." | "Prof.")).collect::<Vec<_>>();
     if given.is_empty() {
         return None;
@@ -102,9 +114,24 @@ fn chinese_full_name(surname: &str, lead: &str) -> Option<String> {
     counts.into_iter().filter(|(_, n)| *n >= 2).max_by_key(|(name, n)| (*n, std::cmp::Reverse(name.clone()))).map(|(name, _)| name)
 }
 
+impl Lead {
+    pub fn of(article: &Article) -> Lead {
+        let text = lead_text(article);
+        let folded = text
+            .chars()
+            .map(|c| match c {
+                '\u{212a}' => 'k',
+                '\u{17f}' => 's',
+                c => c.to_ascii_lowercase(),
+            })
+            .collect();
+        Lead { text, folded }
+    }
+}
+
 /// Title, byline and paragraphs before the first label: where an article introduces its
 /// people. At most [`MAX_LEAD_BYTES`] of it.
-pub fn lead_text(article: &Article) -> String {
+fn lead_text(article: &Article) -> String {
     let mut lead = article.meta.title.clone().unwrap_or_default();
     if let Some(byline) = &article.meta.byline {
         lead.push('\n');

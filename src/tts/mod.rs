@@ -26,9 +26,6 @@ pub trait Synthesizer: Send + Sync {
     fn sample_rate(&self) -> u32;
     /// Languages the engine can speak.
     fn languages(&self) -> &[Language];
-    /// Identifies everything besides the voice profile and the text that changes the
-    /// audio (engine version, model file hashes, lexicon): part of the segment cache key.
-    fn fingerprint(&self) -> String;
     /// Speaks one utterance (already normalized text) with the voice's parameters.
     fn synthesize(&self, text: &str, voice: &VoiceProfile) -> Result<Buffer, String>;
 }
@@ -73,6 +70,18 @@ pub fn open(name: &str, settings: &EngineSettings, notify: &dyn Fn(&str)) -> Res
             Ok(Box::new(zh_baker::ZhBaker::open(&dir, settings.lexicon.as_deref()).map_err(unavailable)?))
         }
         other => Err(Error::EngineUnavailable { engine: other.into(), message: format!("no engine named '{other}' (known: {})", ENGINES.join(", ")) }),
+    }
+}
+
+/// Identifies everything besides the voice profile and the text that changes what engine
+/// `name` says (engine version, model file hashes, lexicon): part of the segment cache key.
+/// Cheap: no model is loaded.
+pub fn fingerprint(name: &str, settings: &EngineSettings) -> Result<String> {
+    let unavailable = |message: String| Error::EngineUnavailable { engine: name.into(), message };
+    match name {
+        espeak::NAME => espeak::fingerprint().map_err(unavailable),
+        zh_baker::NAME => zh_baker::fingerprint(settings.lexicon.as_deref()).map_err(unavailable),
+        other => Err(unavailable(format!("no engine named '{other}' (known: {})", ENGINES.join(", ")))),
     }
 }
 

@@ -65,8 +65,17 @@ pub const PACKAGE: Package = Package {
     ],
 };
 
+/// The pinned hashes name the model and dictionary files; the lexicon changes readings.
+pub fn fingerprint(lexicon: Option<&Path>) -> Result<String, String> {
+    let lexicon = match lexicon {
+        Some(path) => std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?,
+        None => String::new(),
+    };
+    let hashes: Vec<&str> = PACKAGE.wheels.iter().flat_map(|w| w.members).map(|m| m.sha256).collect();
+    Ok(format!("{NAME} {ENGINE_VERSION} {} lexicon {lexicon:?}", hashes.join(" ")))
+}
+
 pub struct ZhBaker {
-    fingerprint: String,
     frontend: Frontend,
     acoustic: AcousticModel,
     vocoder: Vocoder,
@@ -79,25 +88,17 @@ impl ZhBaker {
         let symbols = SymbolTable::from_json(&read("baker_mapper.json")?).map_err(|e| e.to_string())?;
         let dict = PinyinDict::from_json(&read("pypinyin/phrases_dict.json")?, &read("pypinyin/pinyin_dict.json")?)
             .map_err(|e| e.to_string())?;
-        let lexicon_text = match lexicon {
-            Some(path) => std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?,
-            None => String::new(),
-        };
         let lexicon = match lexicon {
-            Some(path) => Lexicon::from_toml(&lexicon_text).map_err(|e| format!("{}: {e}", path.display()))?,
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+                Lexicon::from_toml(&text).map_err(|e| format!("{}: {e}", path.display()))?
+            }
             None => Lexicon::default(),
         };
-        // The pinned hashes name the model and dictionary files; the lexicon changes readings.
-        let mut fingerprint = String::from(NAME);
-        for member in PACKAGE.wheels.iter().flat_map(|w| w.members) {
-            fingerprint.push(' ');
-            fingerprint.push_str(member.sha256);
-        }
-        fingerprint.push_str(&format!(" lexicon {lexicon_text:?} engine {ENGINE_VERSION}"));
         let frontend = Frontend::new(symbols, dict, lexicon, Options::default());
         let acoustic = AcousticModel::load(&dir.join("fastspeech2_quan.tflite")).map_err(|e| e.to_string())?;
         let vocoder = Vocoder::load(&dir.join("mb_melgan.tflite")).map_err(|e| e.to_string())?;
-        Ok(ZhBaker { fingerprint, frontend, acoustic, vocoder })
+        Ok(ZhBaker { frontend, acoustic, vocoder })
     }
 }
 
@@ -108,10 +109,6 @@ impl Synthesizer for ZhBaker {
 
     fn sample_rate(&self) -> u32 {
         Vocoder::SAMPLE_RATE
-    }
-
-    fn fingerprint(&self) -> String {
-        self.fingerprint.clone()
     }
 
     fn languages(&self) -> &[Language] {
