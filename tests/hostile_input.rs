@@ -208,11 +208,12 @@ fn big_wrapped_paragraph(bytes: usize) -> String {
 fn distinct_speakers(count: usize) -> String {
     let mut text = String::from("We spoke with many people about the weather.\n\n");
     for i in 0..count {
-        // A name of its own for each paragraph: Han characters for the digits of `i`.
+        // A name of its own for each paragraph: the digits of `i` in base 1000, written with
+        // CJK Extension A characters (none of them in a word like 制作 that marks a credit).
         let mut name = String::new();
         let mut k = i;
         loop {
-            name.push(char::from_u32(0x4E00 + 300 + (k % 1000) as u32).unwrap());
+            name.push(char::from_u32(0x3400 + (k % 1000) as u32).unwrap());
             k /= 1000;
             if k == 0 {
                 break;
@@ -229,8 +230,9 @@ fn many_paragraphs(count: usize) -> String {
 }
 
 /// Runs `narrate script --json` on the 1× and the 2× input and checks both the absolute
-/// time and the ratio. A ratio over the bound is measured once more (the better of two
-/// runs counts) so that a burst of load on the machine is not taken for a quadratic cost.
+/// time and the ratio. A ratio over the bound is measured again, up to twice (the best run
+/// of each size counts), so that a burst of load on the machine is not taken for a
+/// quadratic cost.
 fn assert_script_scales(name: &str, one: &str, two: &str) -> (f64, f64) {
     let dir = tempfile::tempdir().unwrap();
     let small = write(dir.path(), &format!("{name}-1x.md"), one.as_bytes());
@@ -242,7 +244,10 @@ fn assert_script_scales(name: &str, one: &str, two: &str) -> (f64, f64) {
         took.as_secs_f64()
     };
     let (mut t1, mut t2) = (run(&small), run(&large));
-    if t2 > MAX_RATIO * t1 {
+    for _ in 0..2 {
+        if t2 < MAX_RATIO * t1 {
+            break;
+        }
         t1 = t1.min(run(&small));
         t2 = t2.min(run(&large));
     }
@@ -316,38 +321,27 @@ fn hundred_thousand_speakers_scale_linearly() {
     assert!(start.elapsed().as_secs_f64() < MAX_SECONDS, "display took {:?}", start.elapsed());
 }
 
-/// The best of three runs of `f`, in seconds.
-fn best_of_three(f: impl Fn()) -> f64 {
-    (0..3)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed().as_secs_f64()
-        })
-        .fold(f64::INFINITY, f64::min)
-}
-
 #[test]
 fn sentence_splitting_is_linear_on_pathological_runs() {
     let _serial = serial();
-    // Each of these once took time quadratic in its length.
+    // Each of these once took time quadratic in its length: 20 s for 60,000 characters of
+    // "a.中", so a million characters would take hours. Linear, they take well under a
+    // second. (At these few milliseconds, the ratio between two sizes measures the
+    // allocator and the caches more than the algorithm, so the bound is absolute.)
     let cases: [(&str, fn(usize) -> String); 4] = [
         ("a run of ! before a letter", |n| "!".repeat(n) + "a"),
         ("a run of dots before a letter", |n| ".".repeat(n) + "a"),
-        ("dotted tokens glued to Han", |n| "a.中".repeat(n)),
-        ("Han run ending in a dot, repeated", |n| ("中".repeat(50) + ".中").repeat(n / 50)),
+        ("dotted tokens glued to Han", |n| "a.中".repeat(n / 3)),
+        ("Han runs ending in a dot", |n| ("中".repeat(50) + ".中").repeat(n / 52)),
     ];
     for (name, make) in cases {
-        let (one, two) = (make(200_000), make(400_000));
-        let split = |text: &str| {
-            let pieces = narrate::text::sentences(text, 30);
-            assert!(pieces.iter().all(|p| !p.is_empty() && p.chars().count() <= 30), "{name}");
-        };
-        let (t1, t2) = (best_of_three(|| split(&one)), best_of_three(|| split(&two)));
-        eprintln!("{name}: {t1:.3} s → {t2:.3} s");
-        assert!(t2 < 1.0, "{name}: {t2:.2} s for {} characters", two.chars().count());
-        // Below a few milliseconds the clock says nothing about growth.
-        assert!(t2 < MAX_RATIO * t1.max(0.005), "{name}: {t1:.3} s → {t2:.3} s");
+        let text = make(1_000_000);
+        let start = Instant::now();
+        let pieces = narrate::text::sentences(&text, 30);
+        let took = start.elapsed().as_secs_f64();
+        eprintln!("{name}: {} characters in {took:.3} s", text.chars().count());
+        assert!(took < 2.0, "{name}: {took:.2} s for {} characters", text.chars().count());
+        assert!(pieces.iter().all(|p| !p.is_empty() && p.chars().count() <= 30), "{name}");
     }
 }
 
@@ -519,5 +513,5 @@ fn pathological_markup_and_punctuation_give_scripts_or_clean_errors() {
     // The 5,000-character line is spoken in full.
     let file = write(dir.path(), "line.txt", format!("Title\n\n{line_5000}\n").as_bytes());
     let script = expect_script(&script_json(&file).0, "long line");
-    assert_eq!(all_turn_text(&script), line_5000);
+    assert_eq!(script["turns"].as_array().unwrap().last().unwrap()["text"], line_5000.as_str());
 }

@@ -6,7 +6,7 @@ mod cast;
 mod espeak;
 pub mod store;
 mod voice;
-mod zh_baker;
+pub mod zh_baker;
 
 pub use cast::{parse_assignment, Cast};
 pub use store::{Installed, VoiceStore};

@@ -11,7 +11,7 @@ use super::{Synthesizer, VoiceProfile};
 use crate::audio::{self, Buffer};
 use crate::Language;
 use frontend::{Frontend, Lexicon, Options, PinyinDict, SymbolTable};
-use model::{AcousticModel, Controls, Vocoder};
+pub use model::{AcousticModel, AcousticOutput, Controls, Vocoder};
 use std::path::Path;
 
 pub const NAME: &str = "zh-baker";

@@ -24,7 +24,7 @@ mod transformer;
 mod variance;
 mod vocoder;
 
-pub use acoustic::{AcousticModel, Controls};
+pub use acoustic::{AcousticModel, AcousticOutput, Controls};
 pub use vocoder::Vocoder;
 
 #[cfg(test)]
