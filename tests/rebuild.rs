@@ -87,3 +87,27 @@ fn batch_build_carries_on_past_a_bad_file() {
     assert!(out.join("a/episode.wav").is_file() && out.join("c/episode.wav").is_file());
     assert!(!out.join("b").exists());
 }
+
+#[test]
+fn ctrl_c_stops_cleanly_and_the_rerun_resumes() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("long.txt");
+    let paragraph = "The river ran past the old mill, and the miller counted the boats that came down from the hills. ";
+    std::fs::write(&article, (0..40).map(|_| paragraph.repeat(2)).collect::<Vec<_>>().join("\n\n")).unwrap();
+    let (out, cache) = (dir.path().join("out"), dir.path().join("cache"));
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_narrate"))
+        .args(["build", article.to_str().unwrap(), "--out", out.to_str().unwrap(), "--cache", cache.to_str().unwrap(), "--quiet"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let sent = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(sent.success());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("interrupted"));
+    assert!(common::files_under(&out).is_empty(), "no partial output: {:?}", common::files_under(&out));
+    let (synthesized, cached) = build_counting(&article, &out, &cache, &[]);
+    assert!(cached > 0, "the interrupted run's segments are reused");
+    assert_eq!(synthesized + cached, 80);
+}
