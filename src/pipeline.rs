@@ -408,7 +408,12 @@ pub fn load_script(path: &Path) -> Result<Script> {
     if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
         Script::from_json_file(path)
     } else {
-        Ok(crate::script::build(&crate::article::read(path)?))
+        let script = crate::script::build(&crate::article::read(path)?);
+        if script.turns.is_empty() {
+            // Labels with nothing after them, and the like: nothing to say.
+            return Err(Error::EmptyInput { path: path.into() });
+        }
+        Ok(script)
     }
 }
 

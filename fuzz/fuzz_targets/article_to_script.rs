@@ -1,7 +1,7 @@
 //! Arbitrary bytes through everything `narrate script` and the speech planner do to an
-//! article: decode, parse, build the script, then split every turn paragraph into
-//! sentences and normalize each for both languages. Besides panics, it checks the
-//! contracts the later stages rely on.
+//! article: decode, parse, build the script (and print it, as text and as JSON read back),
+//! then split every turn paragraph into sentences and normalize each for both languages.
+//! Besides panics, it checks the contracts the later stages rely on.
 
 #![no_main]
 
@@ -24,6 +24,11 @@ fuzz_target!(|bytes: &[u8]| {
             panic!("built script is inconsistent: {message}");
         }
     }
+    // What `narrate script` prints, and what `narrate build` reads back from `--json`.
+    let _ = script.to_string();
+    let json = serde_json::to_string(&script).expect("a script serializes");
+    let back: narrate::script::Script = serde_json::from_str(&json).expect("the JSON reads back");
+    assert_eq!(back, script, "the JSON round trip changed the script");
     for turn in &script.turns {
         for paragraph in turn.paragraphs() {
             for sentence in narrate::text::sentences(paragraph, MAX_CHARS) {

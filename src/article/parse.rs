@@ -63,10 +63,6 @@ pub fn parse(text: &str, path: &Path) -> Article {
             }
             continue;
         }
-        // Markup alone (`***`, `**` × 1000, `[](x)`) has nothing to speak.
-        if super::inline::plain(&paragraph).is_empty() {
-            continue;
-        }
         if ITALIC_ONLY.is_match(&paragraph) {
             continue;
         }
@@ -77,6 +73,10 @@ pub fn parse(text: &str, path: &Path) -> Article {
         }
         let short = chars <= MAX_CAPTION_CHARS;
         if short && (CREDIT.is_match(unbolded) || (was_after_image && !paragraph.starts_with("**"))) {
+            continue;
+        }
+        // Markup alone (`***`, `**` × 1000, `[](x)`) has nothing to speak.
+        if super::inline::plain(&paragraph).is_empty() {
             continue;
         }
         if in_header && meta.title.is_none() && blocks.is_empty() && looks_like_title(&paragraph) {
