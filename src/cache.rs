@@ -10,6 +10,7 @@
 use crate::audio::Buffer;
 use crate::error::{Error, Result};
 use crate::tts::VoiceProfile;
+use crate::tts::store::hex;
 use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -159,10 +160,6 @@ fn decode(bytes: &[u8]) -> Option<Buffer> {
     }
     let samples = data.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
     Some(Buffer::new(rate, samples))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use crate::mix::{self, Episode, MixSettings};
 use crate::plan::{self, Utterance};
 use crate::script::{Role, Script};
 use crate::cache::SegmentCache;
+use crate::tts::store::hex;
 use crate::tts::{self, Cast, EngineSettings, Synthesizer, VoiceCatalog};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -200,7 +201,7 @@ impl BuildStamp {
         if let Some(cover) = &show.cover {
             hasher.update(&cover.data);
         }
-        hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        hex(&hasher.finalize())
     }
 
     fn read(dir: &Path) -> Option<BuildStamp> {

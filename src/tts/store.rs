@@ -207,7 +207,8 @@ pub fn sha256_file(path: &Path) -> std::result::Result<String, String> {
     Ok(hex(&hasher.finalize()))
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lower-case hex of a digest, as SHA-256 sums are written.
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
