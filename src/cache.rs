@@ -6,6 +6,10 @@
 //! samples) and the samples as little-endian f32. Entries are written to a temporary name
 //! and renamed, and checked on every read: a truncated or corrupt entry is a miss (and is
 //! removed), never bad audio.
+//!
+//! The cache also keeps encoded MP3 streams under a hash of the audio they encode (with
+//! the same kind of checked header), so the same episode built again — into another
+//! folder, or with other tags — is not encoded again.
 
 use crate::audio::Buffer;
 use crate::error::{Error, Result};
@@ -18,6 +22,11 @@ use std::path::{Path, PathBuf};
 const MAGIC: &[u8; 4] = b"NRSG";
 const VERSION: u32 = 1;
 const HEADER_LEN: usize = 4 + 4 + 4 + 8 + 32;
+const STREAM_MAGIC: &[u8; 4] = b"NRMP";
+const STREAM_HEADER_LEN: usize = 4 + 32;
+/// File extensions of the two kinds of entry.
+const SEGMENT: &str = "seg";
+const STREAM: &str = "mp3";
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct SegmentCache {
@@ -66,30 +75,52 @@ impl SegmentCache {
         hex(&hasher.finalize())
     }
 
-    fn path(&self, key: &str) -> PathBuf {
-        self.dir.join(&key[..2]).join(format!("{key}.seg"))
+    fn path(&self, key: &str, kind: &str) -> PathBuf {
+        self.dir.join(&key[..2]).join(format!("{key}.{kind}"))
     }
 
     /// The cached audio for `key`, if present and intact.
     pub fn get(&self, key: &str) -> Option<Buffer> {
-        let path = self.path(key);
-        let bytes = std::fs::read(&path).ok()?;
-        let buffer = decode(&bytes);
-        if buffer.is_none() {
-            // Truncated or corrupt (an interrupted write cannot cause this, a damaged disk
-            // or a hand edit can): drop it so it is synthesized again.
-            let _ = std::fs::remove_file(&path);
-        }
-        buffer
+        self.read(key, SEGMENT, decode)
     }
 
     /// Stores `audio` under `key`, atomically.
     pub fn put(&self, key: &str, audio: &Buffer) -> Result<()> {
-        let path = self.path(key);
+        self.write(key, SEGMENT, &encode(audio))
+    }
+
+    /// The cached MP3 stream for `key`, if present and intact.
+    pub fn get_stream(&self, key: &str) -> Option<Vec<u8>> {
+        self.read(key, STREAM, decode_stream)
+    }
+
+    /// Stores an encoded MP3 stream under `key`, atomically.
+    pub fn put_stream(&self, key: &str, stream: &[u8]) -> Result<()> {
+        let mut bytes = Vec::with_capacity(STREAM_HEADER_LEN + stream.len());
+        bytes.extend_from_slice(STREAM_MAGIC);
+        bytes.extend_from_slice(&Sha256::digest(stream));
+        bytes.extend_from_slice(stream);
+        self.write(key, STREAM, &bytes)
+    }
+
+    fn read<T>(&self, key: &str, kind: &str, decode: fn(&[u8]) -> Option<T>) -> Option<T> {
+        let path = self.path(key, kind);
+        let bytes = std::fs::read(&path).ok()?;
+        let entry = decode(&bytes);
+        if entry.is_none() {
+            // Truncated or corrupt (an interrupted write cannot cause this, a damaged disk
+            // or a hand edit can): drop it so it is made again.
+            let _ = std::fs::remove_file(&path);
+        }
+        entry
+    }
+
+    fn write(&self, key: &str, kind: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.path(key, kind);
         let dir = path.parent().unwrap_or(&self.dir);
         std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
-        let mut temp = tempfile::Builder::new().prefix(".seg-").tempfile_in(dir).map_err(Error::io(dir))?;
-        temp.write_all(&encode(audio)).map_err(Error::io(&path))?;
+        let mut temp = tempfile::Builder::new().prefix(".entry-").tempfile_in(dir).map_err(Error::io(dir))?;
+        temp.write_all(bytes).map_err(Error::io(&path))?;
         temp.persist(&path).map_err(|e| Error::io(&path)(e.error))?;
         Ok(())
     }
@@ -124,7 +155,7 @@ fn entries(dir: &Path) -> Result<Vec<std::fs::DirEntry>> {
         }
         for entry in std::fs::read_dir(shard.path()).map_err(Error::io(shard.path()))? {
             let entry = entry.map_err(Error::io(shard.path()))?;
-            if entry.path().extension().is_some_and(|e| e == "seg") {
+            if entry.path().extension().is_some_and(|e| e == SEGMENT || e == STREAM) {
                 found.push(entry);
             }
         }
@@ -162,6 +193,11 @@ fn decode(bytes: &[u8]) -> Option<Buffer> {
     Some(Buffer::new(rate, samples))
 }
 
+fn decode_stream(bytes: &[u8]) -> Option<Vec<u8>> {
+    let (header, stream) = (bytes.get(..STREAM_HEADER_LEN)?, bytes.get(STREAM_HEADER_LEN..)?);
+    (&header[..4] == STREAM_MAGIC && Sha256::digest(stream).as_slice() == &header[4..]).then(|| stream.to_vec())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,7 +213,7 @@ mod tests {
         assert_eq!(cache.get(&key), Some(audio.clone()));
         assert_eq!(cache.stats().unwrap().entries, 1);
 
-        let path = cache.path(&key);
+        let path = cache.path(&key, SEGMENT);
         let bytes = std::fs::read(&path).unwrap();
         std::fs::write(&path, &bytes[..bytes.len() - 2]).unwrap();
         assert_eq!(cache.get(&key), None, "truncated");
@@ -189,7 +225,17 @@ mod tests {
         std::fs::write(&path, flipped).unwrap();
         assert_eq!(cache.get(&key), None, "corrupt");
 
-        assert_eq!(cache.clear().unwrap().entries, 0);
+        cache.put_stream(&key, b"frames").unwrap();
+        assert_eq!(cache.get_stream(&key).as_deref(), Some(&b"frames"[..]));
+        assert_eq!(cache.stats().unwrap().entries, 1, "the corrupt segment is gone, the stream counts");
+        let path = cache.path(&key, STREAM);
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() - 1]).unwrap();
+        assert_eq!(cache.get_stream(&key), None, "truncated stream");
+        assert!(!path.exists());
+
+        cache.put(&key, &audio).unwrap();
+        assert_eq!(cache.clear().unwrap().entries, 1);
         assert_eq!(cache.stats().unwrap(), CacheStats::default());
     }
 }

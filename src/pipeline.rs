@@ -132,18 +132,22 @@ pub fn build(script: &Script, slug: &str, options: &BuildOptions, progress: &dyn
             });
         }
     }
-    let (stats, segments) = synthesize(&utterances, &keys, options, progress)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs.max(1))
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
+    let (stats, segments) = pool.install(|| synthesize(&utterances, &keys, options, progress))?;
     let (load, synthesis) = (stats.load, clock.lap() - stats.load);
     let speech = segments.iter().map(Buffer::duration).sum();
     release_freed_memory();
-    let episode = mix::mix(script, &utterances, segments, &options.mix)?;
+    let episode = pool.install(|| mix::mix(script, &utterances, segments, &options.mix))?;
     let mix = clock.lap();
 
     if options.cancel.load(Ordering::Relaxed) {
         return Err(Error::Interrupted);
     }
     std::fs::create_dir_all(&dir).map_err(Error::io(&dir))?;
-    let files = write_episode(&dir, script, &episode, options)?;
+    let files = pool.install(|| write_episode(&dir, script, &episode, options))?;
     BuildStamp { key: stamp, duration: episode.cues.duration, loudness: episode.loudness }.write(&dir)?;
     let timings = Timings { plan, load, synthesis, speech, mix, write: clock.lap(), cached: stats.cached, synthesized: stats.synthesized };
 
@@ -268,26 +272,23 @@ impl Stopwatch {
     }
 }
 
-/// Writes the episode's files; audio first, so the cue list and script never describe
-/// audio that is not there.
+/// Writes the episode's files: the audio files side by side on the pool, then the text
+/// files, so the cue list and script never describe audio that is not there.
 fn write_episode(dir: &Path, script: &Script, episode: &Episode, options: &BuildOptions) -> Result<Vec<PathBuf>> {
     export::remove_stale_temporaries(dir)?;
     let chapters = mix::chapters(script, &episode.cues);
-    let mut files = Vec::new();
-    for format in &options.formats {
-        match format {
-            AudioFormat::Wav => {
-                let path = dir.join("episode.wav");
-                export::write_wav(&path, &episode.audio)?;
-                files.push(path);
-            }
-            AudioFormat::Mp3 => {
-                let path = dir.join("episode.mp3");
-                mp3::write_mp3(&path, &episode.audio, &mp3_tags(script, &options.show), &chapters)?;
-                files.push(path);
-            }
+    let write_audio = |format: &AudioFormat| match format {
+        AudioFormat::Wav => {
+            let path = dir.join("episode.wav");
+            export::write_wav(&path, &episode.audio).map(|()| path)
         }
-    }
+        AudioFormat::Mp3 => {
+            let path = dir.join("episode.mp3");
+            let stream = mp3_stream(&path, &episode.audio, options.cache.as_ref())?;
+            mp3::write_mp3(&path, &stream, &mp3_tags(script, &options.show), &chapters).map(|()| path)
+        }
+    };
+    let mut files = options.formats.par_iter().map(write_audio).collect::<Result<Vec<PathBuf>>>()?;
     let texts = [
         ("transcript.vtt", transcript::vtt(script, &episode.cues)),
         ("transcript.srt", transcript::srt(script, &episode.cues)),
@@ -303,6 +304,19 @@ fn write_episode(dir: &Path, script: &Script, episode: &Episode, options: &Build
     files.push(dir.join("script.json"));
     export::write_json(&dir.join("script.json"), script)?;
     Ok(files)
+}
+
+/// The MP3 stream of `audio`: from the cache if the same audio was encoded before,
+/// otherwise encoded (and added to the cache).
+fn mp3_stream(path: &Path, audio: &Buffer, cache: Option<&SegmentCache>) -> Result<Vec<u8>> {
+    let Some(cache) = cache else { return mp3::encode(path, audio) };
+    let key = mp3::stream_key(audio);
+    if let Some(stream) = cache.get_stream(&key) {
+        return Ok(stream);
+    }
+    let stream = mp3::encode(path, audio)?;
+    cache.put_stream(&key, &stream)?;
+    Ok(stream)
 }
 
 fn mp3_tags(script: &Script, show: &ShowInfo) -> Mp3Tags {
@@ -342,17 +356,13 @@ fn segment_keys(utterances: &[Utterance], settings: &EngineSettings) -> Result<V
     Ok(keys)
 }
 
-/// Speaks the utterances on `options.jobs` worker threads: what the segment cache holds is
-/// read from it, and only the engines needed for the rest are opened (fresh segments are
-/// added to the cache). The result is in utterance order and does not depend on the number
-/// of workers.
+/// Speaks the utterances on the current rayon pool: what the segment cache holds is read
+/// from it, and only the engines needed for the rest are opened (fresh segments are added
+/// to the cache). The result is in utterance order and does not depend on the number of
+/// workers.
 fn synthesize(utterances: &[Utterance], keys: &[String], options: &BuildOptions, progress: &dyn Progress) -> Result<(SynthesisStats, Vec<Buffer>)> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.jobs.max(1))
-        .build()
-        .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
     let cached: Vec<Option<Buffer>> = match &options.cache {
-        Some(cache) => pool.install(|| keys.par_iter().map(|key| cache.get(key)).collect()),
+        Some(cache) => keys.par_iter().map(|key| cache.get(key)).collect(),
         None => vec![None; utterances.len()],
     };
     let opening = Instant::now();
@@ -366,34 +376,32 @@ fn synthesize(utterances: &[Utterance], keys: &[String], options: &BuildOptions,
     let load = opening.elapsed();
     let hits = cached.iter().filter(|hit| hit.is_some()).count();
     progress.start(utterances.len());
-    let segments = pool.install(|| {
-        (utterances, keys, cached)
-            .into_par_iter()
-            .enumerate()
-            .map(|(index, (utterance, key, hit))| {
-                if let Some(audio) = hit {
-                    progress.advance(utterance);
-                    return Ok(audio);
-                }
-                if options.cancel.load(Ordering::Relaxed) {
-                    return Err(Error::Interrupted);
-                }
-                let engine = &engines[utterance.voice.engine.as_str()];
-                let audio = engine.synthesize(&utterance.spoken, &utterance.voice).map_err(|message| {
-                    if options.cancel.load(Ordering::Relaxed) {
-                        Error::Interrupted
-                    } else {
-                        Error::Synthesis { turn: utterance.turn + 1, sentence: sentence_in_turn(utterances, index), engine: utterance.voice.engine.clone(), message }
-                    }
-                })?;
-                if let Some(cache) = &options.cache {
-                    cache.put(key, &audio)?;
-                }
+    let segments = (utterances, keys, cached)
+        .into_par_iter()
+        .enumerate()
+        .map(|(index, (utterance, key, hit))| {
+            if let Some(audio) = hit {
                 progress.advance(utterance);
-                Ok(audio)
-            })
-            .collect::<Result<Vec<Buffer>>>()
-    })?;
+                return Ok(audio);
+            }
+            if options.cancel.load(Ordering::Relaxed) {
+                return Err(Error::Interrupted);
+            }
+            let engine = &engines[utterance.voice.engine.as_str()];
+            let audio = engine.synthesize(&utterance.spoken, &utterance.voice).map_err(|message| {
+                if options.cancel.load(Ordering::Relaxed) {
+                    Error::Interrupted
+                } else {
+                    Error::Synthesis { turn: utterance.turn + 1, sentence: sentence_in_turn(utterances, index), engine: utterance.voice.engine.clone(), message }
+                }
+            })?;
+            if let Some(cache) = &options.cache {
+                cache.put(key, &audio)?;
+            }
+            progress.advance(utterance);
+            Ok(audio)
+        })
+        .collect::<Result<Vec<Buffer>>>()?;
     progress.finish();
     Ok((SynthesisStats { load, cached: hits, synthesized: utterances.len() - hits }, segments))
 }

@@ -18,6 +18,7 @@
 //! between this peak estimate and the one ebur128 uses, and the slight gain
 //! change across the few samples an inter-sample peak is interpolated from.
 
+use rayon::prelude::*;
 use std::collections::VecDeque;
 use std::f64::consts::PI;
 
@@ -38,6 +39,8 @@ const TAPS: usize = 2 * HALF_TAPS;
 const RELEASE_SPANS: f64 = 10.0;
 /// Granularity of the quiet-region shortcut in `required_gain`.
 const SKIP_BLOCK: usize = 64;
+/// Skip blocks per parallel task of `required_gain`.
+const PARALLEL_BLOCKS: usize = 4096;
 
 /// Look-ahead peak limiter: afterwards the true peak (4x oversampled) stays at
 /// or below `ceiling_dbtp`. Audio already under the ceiling is left bit-exact.
@@ -119,8 +122,19 @@ fn required_gain(samples: &[f32], ceiling: f32) -> Vec<(usize, f32)> {
         .map(|k| k.iter().map(|c| c.abs()).sum::<f32>())
         .fold(1.0, f32::max);
     let len = samples.len();
+    let blocks: Vec<usize> = (0..len).step_by(SKIP_BLOCK * PARALLEL_BLOCKS).collect();
+    let per_block = blocks.into_par_iter().map(|first| {
+        let last = (first + SKIP_BLOCK * PARALLEL_BLOCKS).min(len);
+        required_gain_in(samples, first..last, ceiling, &kernels, worst_case_gain)
+    });
+    per_block.flatten_iter().collect()
+}
+
+/// [`required_gain`] for the samples in `range` (a whole number of skip blocks from 0).
+fn required_gain_in(samples: &[f32], range: std::ops::Range<usize>, ceiling: f32, kernels: &[[f32; TAPS]], worst_case_gain: f32) -> Vec<(usize, f32)> {
+    let len = samples.len();
     let mut gain = Vec::new();
-    for start in (0..len).step_by(SKIP_BLOCK) {
+    for start in range.step_by(SKIP_BLOCK) {
         let end = (start + SKIP_BLOCK).min(len);
         let reach = start.saturating_sub(HALF_TAPS - 1)..(end + HALF_TAPS).min(len);
         let loudest = samples[reach].iter().fold(0.0f32, |m, s| m.max(s.abs()));
@@ -130,7 +144,7 @@ fn required_gain(samples: &[f32], ceiling: f32) -> Vec<(usize, f32)> {
         for n in start..end {
             let window = window_at(samples, n);
             let mut peak = samples[n].abs();
-            for kernel in &kernels {
+            for kernel in kernels {
                 let value: f32 = window.iter().zip(kernel).map(|(x, k)| x * k).sum();
                 peak = peak.max(value.abs());
             }

@@ -22,7 +22,7 @@ pub use limiter::limit;
 pub use loudness::{LoudnessReport, integrated_loudness_of, measure, normalize_loudness};
 pub use pitch::median_f0;
 pub use pitch_shift::{shift_pitch, shift_voice};
-pub use resample::resample;
+pub use resample::{resample, resampled_len};
 pub use wav::{read_wav, write_wav};
 
 /// Everything that can go wrong in the audio module.

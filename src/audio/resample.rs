@@ -32,7 +32,7 @@ pub fn resample(buffer: &Buffer, to_rate: u32) -> Result<Buffer, AudioError> {
     if buffer.rate == to_rate {
         return Ok(buffer.clone());
     }
-    let out_len = output_len(buffer.samples.len(), buffer.rate, to_rate);
+    let out_len = resampled_len(buffer.samples.len(), buffer.rate, to_rate);
     if buffer.samples.is_empty() {
         return Ok(Buffer::new(to_rate, Vec::new()));
     }
@@ -59,8 +59,13 @@ pub fn resample(buffer: &Buffer, to_rate: u32) -> Result<Buffer, AudioError> {
     Ok(Buffer::new(to_rate, samples))
 }
 
-/// `round(len * to / from)` in exact integer arithmetic.
-fn output_len(len: usize, from: u32, to: u32) -> usize {
+/// Length of `len` samples resampled from `from` to `to` Hz by [`resample`]:
+/// `round(len * to / from)` in exact integer arithmetic (0 when `from` is 0, a rate
+/// [`resample`] refuses).
+pub fn resampled_len(len: usize, from: u32, to: u32) -> usize {
+    if from == 0 {
+        return 0;
+    }
     let num = len as u128 * u128::from(to);
     let den = u128::from(from);
     ((2 * num + den) / (2 * den)) as usize
@@ -73,13 +78,13 @@ mod tests {
 
     #[test]
     fn output_length_is_rounded_exactly() {
-        assert_eq!(output_len(1, 24_000, 44_100), 2); // 1.8375
-        assert_eq!(output_len(3, 44_100, 16_000), 1); // 1.088
-        assert_eq!(output_len(24_000, 24_000, 44_100), 44_100);
+        assert_eq!(resampled_len(1, 24_000, 44_100), 2); // 1.8375
+        assert_eq!(resampled_len(3, 44_100, 16_000), 1); // 1.088
+        assert_eq!(resampled_len(24_000, 24_000, 44_100), 44_100);
         for len in [0usize, 1, 2, 7, 1000, 12_345] {
             let b = Buffer::new(24_000, vec![0.1; len]);
             let out = resample(&b, 44_100).unwrap();
-            assert_eq!(out.samples.len(), output_len(len, 24_000, 44_100));
+            assert_eq!(out.samples.len(), resampled_len(len, 24_000, 44_100));
             assert_eq!(out.rate, 44_100);
         }
     }
@@ -153,7 +158,7 @@ mod tests {
             let out = resample(&b, to).unwrap();
             assert_eq!(
                 out.samples.len(),
-                output_len(b.samples.len(), from, to),
+                resampled_len(b.samples.len(), from, to),
                 "{from}->{to}"
             );
         }

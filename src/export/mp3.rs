@@ -10,7 +10,9 @@ use super::tags::{self, Mp3Tags};
 use crate::audio::{self, Buffer};
 use crate::export::write_atomic;
 use crate::mix::Chapter;
+use crate::tts::store::hex;
 use crate::{Error, Result};
+use sha2::{Digest, Sha256};
 use mp3lame_encoder::{Bitrate, Builder, Encoder, FlushGap, Mode, MonoPcm, Quality, VbrMode, max_required_buffer_size};
 use std::fmt::Display;
 use std::io::Write;
@@ -22,13 +24,25 @@ pub const SAMPLE_RATE: u32 = 44_100;
 /// Constant bitrate in kbit/s (see the module documentation for the choice).
 pub const BITRATE_KBPS: u32 = BITRATE as u32;
 const BITRATE: Bitrate = Bitrate::Kbps96;
+/// LAME's default algorithm quality (`-q 5`): transparent for speech at this bitrate and
+/// about twice as fast as `-q 2`, which matters for long episodes.
+const QUALITY: Quality = Quality::Good;
 /// Samples handed to LAME at a time (32 MP3 frames), to bound the scratch buffers.
 const CHUNK_SAMPLES: usize = 1152 * 32;
 
-/// Encodes `audio` and writes it to `path` with an ID3v2 tag carrying `tags` and
+/// Writes `stream` (from [`encode`]) to `path` after an ID3v2 tag carrying `tags` and
 /// `chapters`. The file is replaced atomically.
-pub fn write_mp3(path: &Path, audio: &Buffer, tags: &Mp3Tags, chapters: &[Chapter]) -> Result<()> {
+pub fn write_mp3(path: &Path, stream: &[u8], tags: &Mp3Tags, chapters: &[Chapter]) -> Result<()> {
     let tag = tags::encode(tags, chapters).map_err(|e| encode_error(path, format!("ID3 tag: {e}")))?;
+    write_atomic(path, |w| {
+        w.write_all(&tag)?;
+        w.write_all(stream)
+    })
+}
+
+/// The MP3 stream of `audio` (resampled to `SAMPLE_RATE` if need be): the Info frame,
+/// then the audio frames. `path` names the file in errors.
+pub fn encode(path: &Path, audio: &Buffer) -> Result<Vec<u8>> {
     let resampled;
     let samples = if audio.rate == SAMPLE_RATE {
         &audio.samples
@@ -36,11 +50,21 @@ pub fn write_mp3(path: &Path, audio: &Buffer, tags: &Mp3Tags, chapters: &[Chapte
         resampled = audio::resample(audio, SAMPLE_RATE)?;
         &resampled.samples
     };
-    let stream = encode(samples).map_err(|message| encode_error(path, message))?;
-    write_atomic(path, |w| {
-        w.write_all(&tag)?;
-        w.write_all(&stream)
-    })
+    encode_samples(samples).map_err(|message| encode_error(path, message))
+}
+
+/// A hash of everything [`encode`] makes its stream from: the encoder and its settings,
+/// and the audio. Equal keys, equal streams (LAME is deterministic).
+pub fn stream_key(audio: &Buffer) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(format!("{} {BITRATE_KBPS} {SAMPLE_RATE} q{} {}", mp3lame_encoder::mp3lame_version(), QUALITY as u32, audio.rate));
+    let mut bytes = Vec::with_capacity(4 * CHUNK_SAMPLES);
+    for chunk in audio.samples.chunks(CHUNK_SAMPLES) {
+        bytes.clear();
+        bytes.extend(chunk.iter().flat_map(|s| s.to_le_bytes()));
+        hasher.update(&bytes);
+    }
+    hex(&hasher.finalize())
 }
 
 /// The error for a failed encoding of `path`.
@@ -49,7 +73,7 @@ fn encode_error(path: &Path, message: String) -> Error {
 }
 
 /// The MP3 stream for mono `samples` at `SAMPLE_RATE`: the Info frame, then the audio.
-fn encode(samples: &[f32]) -> std::result::Result<Vec<u8>, String> {
+fn encode_samples(samples: &[f32]) -> std::result::Result<Vec<u8>, String> {
     let mut encoder = new_encoder()?;
     let bytes_per_second = BITRATE_KBPS as usize * 1000 / 8;
     let mut stream = Vec::with_capacity(samples.len() / SAMPLE_RATE as usize * bytes_per_second + max_required_buffer_size(0));
@@ -75,9 +99,7 @@ fn new_encoder() -> std::result::Result<Encoder, String> {
     builder.set_mode(Mode::Mono).map_err(lame("setting mono mode"))?;
     builder.set_vbr_mode(VbrMode::Off).map_err(lame("setting CBR"))?;
     builder.set_brate(BITRATE).map_err(lame("setting the bitrate"))?;
-    // LAME's default algorithm quality (`-q 5`): transparent for speech at this bitrate and
-    // about twice as fast as `-q 2`, which matters for long episodes.
-    builder.set_quality(Quality::Good).map_err(lame("setting the quality"))?;
+    builder.set_quality(QUALITY).map_err(lame("setting the quality"))?;
     builder.set_to_write_vbr_tag(true).map_err(lame("enabling the Info frame"))?;
     builder.build().map_err(lame("initializing"))
 }
@@ -164,7 +186,8 @@ mod tests {
     fn writes_tagged_mp3_with_chapters() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("episode.mp3");
-        write_mp3(&path, &sine(44_100, 4.0), &tags(), &chapters()).unwrap();
+        let stream = encode(&path, &sine(44_100, 4.0)).unwrap();
+        write_mp3(&path, &stream, &tags(), &chapters()).unwrap();
 
         let file = std::fs::read(&path).unwrap();
         let stream = after_tag(&file);
@@ -196,7 +219,7 @@ mod tests {
     fn resamples_other_rates() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("episode.mp3");
-        write_mp3(&path, &sine(22_050, 1.0), &tags(), &[]).unwrap();
+        write_mp3(&path, &encode(&path, &sine(22_050, 1.0)).unwrap(), &tags(), &[]).unwrap();
         let file = std::fs::read(&path).unwrap();
         assert!(is_frame_header(after_tag(&file), BITRATE_KBPS));
         assert_eq!(id3::Tag::read_from_path(&path).unwrap().chapters().count(), 0);
@@ -204,8 +227,18 @@ mod tests {
 
     #[test]
     fn encodes_empty_and_out_of_range_audio() {
-        assert!(encode(&[]).is_ok_and(|stream| is_frame_header(&stream, BITRATE_KBPS)));
+        assert!(encode_samples(&[]).is_ok_and(|stream| is_frame_header(&stream, BITRATE_KBPS)));
         let wild = [f32::NAN, f32::INFINITY, 4.0, -4.0, 0.25].repeat(2000);
-        assert!(encode(&wild).is_ok_and(|stream| is_frame_header(&stream, BITRATE_KBPS)));
+        assert!(encode_samples(&wild).is_ok_and(|stream| is_frame_header(&stream, BITRATE_KBPS)));
+    }
+
+    #[test]
+    fn stream_key_follows_the_audio() {
+        let a = sine(44_100, 1.0);
+        let mut b = a.clone();
+        assert_eq!(stream_key(&a), stream_key(&b));
+        b.samples[1000] += 1e-6;
+        assert_ne!(stream_key(&a), stream_key(&b));
+        assert_ne!(stream_key(&a), stream_key(&Buffer::new(48_000, a.samples.clone())));
     }
 }

@@ -15,13 +15,14 @@ use crate::audio::{self, Buffer, LoudnessReport};
 use crate::error::Result;
 use crate::plan::Utterance;
 use crate::script::Script;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 /// Below this level (dBFS) the start and end of a segment count as silence.
 const TRIM_THRESHOLD_DB: f32 = -50.0;
 const FADE_IN_SECS: f64 = 0.004;
 /// How far under the episode's true-peak ceiling segments are limited (dB).
-const SEGMENT_HEADROOM_DB: f64 = 0.5;
+const SEGMENT_HEADROOM_DB: f64 = 1.0;
 const FADE_OUT_SECS: f64 = 0.012;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -48,15 +49,17 @@ pub struct Episode {
     pub loudness: LoudnessReport,
 }
 
-/// Mixes `segments` (one per utterance, in order) into an episode.
+/// Mixes `segments` (one per utterance, in order) into an episode. The work is spread
+/// over the current rayon pool; the result does not depend on its size.
 pub fn mix(script: &Script, utterances: &[Utterance], segments: Vec<Buffer>, settings: &MixSettings) -> Result<Episode> {
-    let mut prepared: Vec<Buffer> = segments.into_iter().map(prepare).collect();
-    level_voices(utterances, &mut prepared, settings.target_lufs);
+    let mut prepared: Vec<Buffer> = segments.into_par_iter().map(prepare).collect();
+    let gains = voice_gains(utterances, &prepared, settings.target_lufs);
     // Limiting segment by segment, with headroom for resampling and the final small gain,
     // keeps the episode-wide limiter (on hundreds of MB) idle in the usual case.
-    for segment in &mut prepared {
+    prepared.par_iter_mut().zip(gains).for_each(|(segment, gain)| {
+        segment.samples.iter_mut().for_each(|s| *s *= gain);
         audio::limit(segment, settings.ceiling_dbtp - SEGMENT_HEADROOM_DB);
-    }
+    });
     let (mut audio, cues) = lay_out(script, utterances, prepared, settings.sample_rate, &settings.pauses)?;
     let loudness = audio::normalize_loudness(&mut audio, settings.target_lufs, settings.ceiling_dbtp)?;
     Ok(Episode { audio, cues, loudness })
@@ -69,41 +72,45 @@ fn prepare(segment: Buffer) -> Buffer {
     trimmed
 }
 
-/// Brings every voice to the same integrated loudness, so host and guest sound equally
-/// loud before the episode as a whole is normalized.
-fn level_voices(utterances: &[Utterance], segments: &mut [Buffer], target_lufs: f64) {
+/// The gain per segment that brings every voice to the same integrated loudness, so host
+/// and guest sound equally loud before the episode as a whole is normalized.
+fn voice_gains(utterances: &[Utterance], segments: &[Buffer], target_lufs: f64) -> Vec<f32> {
     let mut by_voice: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (index, utterance) in utterances.iter().enumerate() {
         by_voice.entry(&utterance.voice.name).or_default().push(index);
     }
-    for indices in by_voice.values() {
-        let Some(rate) = indices.first().map(|&i| segments[i].rate) else { continue };
-        let parts = indices.iter().map(|&i| segments[i].samples.as_slice());
-        // A voice too short to measure keeps its level; the episode normalization still applies.
-        let Ok(lufs) = audio::integrated_loudness_of(rate, parts) else { continue };
-        let gain = 10f64.powf((target_lufs - lufs) / 20.0) as f32;
-        for &i in indices {
-            segments[i].samples.iter_mut().for_each(|s| *s *= gain);
-        }
+    let voice_gain: Vec<(Vec<usize>, f32)> = by_voice
+        .into_par_iter()
+        .map(|(_, indices)| {
+            let rate = indices.first().map_or(0, |&i| segments[i].rate);
+            let parts = indices.iter().map(|&i| segments[i].samples.as_slice());
+            // A voice too short to measure keeps its level; the episode normalization still applies.
+            let gain = audio::integrated_loudness_of(rate, parts).map_or(1.0, |lufs| 10f64.powf((target_lufs - lufs) / 20.0) as f32);
+            (indices, gain)
+        })
+        .collect();
+    let mut gains = vec![1.0; segments.len()];
+    for (indices, gain) in voice_gain {
+        indices.into_iter().for_each(|i| gains[i] = gain);
     }
+    gains
 }
 
-/// Places segments and pauses on one timeline and records the cues.
-/// Resamples each segment to `rate` as it goes on the timeline, taking the segments by
-/// value so each is freed once placed: the episode is the only long buffer.
+/// Places segments and pauses on one timeline and records the cues. The layout is worked
+/// out first; then each segment is resampled to `rate` straight into its place, in
+/// parallel, and freed: the episode is the only long buffer.
 fn lay_out(script: &Script, utterances: &[Utterance], segments: Vec<Buffer>, rate: u32, pauses: &Pauses) -> Result<(Buffer, Cues)> {
     let seconds = |samples: usize| samples as f64 / rate as f64;
     let to_samples = |secs: f64| (secs * rate as f64).round() as usize;
-    let speech: usize = segments.iter().map(|s| (s.duration() * rate as f64).ceil() as usize).sum();
-    let silence: f64 = utterances.iter().map(|u| pauses.before(u.boundary)).sum::<f64>() + pauses.tail;
-    let mut samples: Vec<f32> = Vec::with_capacity(speech + to_samples(silence) + utterances.len());
+    let mut places = Vec::with_capacity(segments.len());
     let mut sentences = Vec::with_capacity(utterances.len());
     let mut turns: Vec<TurnCue> = Vec::new();
-    for (utterance, segment) in utterances.iter().zip(segments) {
-        samples.resize(samples.len() + to_samples(pauses.before(utterance.boundary)), 0.0);
-        let start = seconds(samples.len());
-        samples.extend_from_slice(&audio::resample(&segment, rate)?.samples);
-        let end = seconds(samples.len());
+    let mut end = 0;
+    for (utterance, segment) in utterances.iter().zip(&segments) {
+        let start = end + to_samples(pauses.before(utterance.boundary));
+        end = start + audio::resampled_len(segment.samples.len(), segment.rate, rate);
+        places.push(start..end);
+        let (start, end) = (seconds(start), seconds(end));
         sentences.push(SentenceCue { turn: utterance.turn, speaker: utterance.speaker.clone(), start, end, text: utterance.text.clone() });
         match turns.last_mut() {
             Some(cue) if cue.turn == utterance.turn => cue.end = end,
@@ -113,7 +120,19 @@ fn lay_out(script: &Script, utterances: &[Utterance], segments: Vec<Buffer>, rat
             }
         }
     }
-    samples.resize(samples.len() + to_samples(pauses.tail), 0.0);
+    let mut samples = vec![0.0f32; end + to_samples(pauses.tail)];
+    let mut slots = Vec::with_capacity(places.len());
+    let (mut rest, mut offset) = (samples.as_mut_slice(), 0);
+    for place in places {
+        let (_, from_start) = std::mem::take(&mut rest).split_at_mut(place.start - offset);
+        let (slot, after) = from_start.split_at_mut(place.len());
+        slots.push(slot);
+        (rest, offset) = (after, place.end);
+    }
+    segments.into_par_iter().zip(slots).try_for_each(|(segment, slot)| -> Result<()> {
+        slot.copy_from_slice(&audio::resample(&segment, rate)?.samples);
+        Ok(())
+    })?;
     let cues = Cues { duration: seconds(samples.len()), sample_rate: rate, turns, sentences };
     Ok((Buffer::new(rate, samples), cues))
 }
