@@ -6,12 +6,14 @@
 //! "Info" frame, which records the frame count and the encoder delay and padding, so
 //! players report the exact length and trim the encoder's silence (gapless playback).
 
+use super::info_frame;
 use super::tags::{self, Mp3Tags};
 use crate::audio::{self, Buffer};
 use crate::export::write_atomic;
 use crate::mix::Chapter;
 use crate::tts::store::hex;
 use crate::{Error, Result};
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use mp3lame_encoder::{Bitrate, Builder, Encoder, FlushGap, Mode, MonoPcm, Quality, VbrMode, max_required_buffer_size};
 use std::fmt::Display;
@@ -27,6 +29,13 @@ const BITRATE: Bitrate = Bitrate::Kbps96;
 /// LAME's default algorithm quality (`-q 5`): transparent for speech at this bitrate and
 /// about twice as fast as `-q 2`, which matters for long episodes.
 const QUALITY: Quality = Quality::Good;
+/// Samples per MP3 frame (MPEG-1 Layer III).
+const FRAME_SAMPLES: usize = 1152;
+/// Audio is encoded in pieces of at least a minute (see `pieces`)...
+const PIECE_SAMPLES: usize = 60 * SAMPLE_RATE as usize;
+/// ...cut at silences at least this long: more than the up to 2303 samples a piece's
+/// stream runs past its end.
+const SEAM_SAMPLES: usize = 2 * FRAME_SAMPLES;
 /// Samples handed to LAME at a time (32 MP3 frames), to bound the scratch buffers.
 const CHUNK_SAMPLES: usize = 1152 * 32;
 
@@ -73,7 +82,46 @@ fn encode_error(path: &Path, message: String) -> Error {
 }
 
 /// The MP3 stream for mono `samples` at `SAMPLE_RATE`: the Info frame, then the audio.
+///
+/// LAME runs on one thread, so long audio is cut into pieces at silences, each piece is
+/// encoded by its own encoder on the rayon pool, and the streams are joined (see
+/// `info_frame::join`). Where the pieces fall depends only on the audio, so the stream is
+/// the same for any number of threads.
 fn encode_samples(samples: &[f32]) -> std::result::Result<Vec<u8>, String> {
+    let streams = pieces(samples).into_par_iter().map(|piece| encode_piece(&samples[piece])).collect::<std::result::Result<Vec<_>, _>>()?;
+    info_frame::join(&streams)
+}
+
+/// The input ranges of the pieces. A piece ends where at least `SEAM_SAMPLES` of digital
+/// silence begin, once it is `PIECE_SAMPLES` long. Its stream holds ⌈len / 1152⌉ + 1 audio
+/// frames (LAME's delay and padding), which a decoder plays in full before the next
+/// piece's first sample: the next piece starts that many samples on, skipping silence the
+/// padding stands in for, so every sample keeps its time in the joined stream.
+fn pieces(samples: &[f32]) -> Vec<std::ops::Range<usize>> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    while let Some(end) = silence_from(samples, start + PIECE_SAMPLES) {
+        pieces.push(start..end);
+        start += ((end - start).div_ceil(FRAME_SAMPLES) + 1) * FRAME_SAMPLES;
+    }
+    pieces.push(start..samples.len());
+    pieces
+}
+
+/// Where the first run of `SEAM_SAMPLES` zeros at or after `from` begins.
+fn silence_from(samples: &[f32], from: usize) -> Option<usize> {
+    let mut run = 0;
+    for (index, &sample) in samples.iter().enumerate().skip(from) {
+        run = if sample == 0.0 { run + 1 } else { 0 };
+        if run == SEAM_SAMPLES {
+            return Some(index + 1 - SEAM_SAMPLES);
+        }
+    }
+    None
+}
+
+/// One encoder's stream for `samples`: its Info frame, then the audio.
+pub(super) fn encode_piece(samples: &[f32]) -> std::result::Result<Vec<u8>, String> {
     let mut encoder = new_encoder()?;
     let bytes_per_second = BITRATE_KBPS as usize * 1000 / 8;
     let mut stream = Vec::with_capacity(samples.len() / SAMPLE_RATE as usize * bytes_per_second + max_required_buffer_size(0));
@@ -170,18 +218,6 @@ mod tests {
             && header[3] >> 6 == 0b11
     }
 
-    /// The sample count the Info frame promises a gapless decoder: its frame count times
-    /// 1152, less LAME's recorded encoder delay and padding (12 bits each).
-    fn gapless_samples(stream: &[u8]) -> usize {
-        let find = |tag: &[u8]| stream.windows(4).position(|w| w == tag).unwrap();
-        let info = find(b"Info");
-        let frames = u32::from_be_bytes(stream[info + 8..info + 12].try_into().unwrap()) as usize;
-        let lame = find(b"LAME");
-        let [a, b, c] = [stream[lame + 21], stream[lame + 22], stream[lame + 23]].map(usize::from);
-        let (delay, padding) = ((a << 4) | (b >> 4), ((b & 0xf) << 8) | c);
-        frames * 1152 - delay - padding
-    }
-
     #[test]
     fn writes_tagged_mp3_with_chapters() {
         let dir = tempfile::tempdir().unwrap();
@@ -194,7 +230,7 @@ mod tests {
         assert!(is_frame_header(stream, BITRATE_KBPS));
         // The first frame is LAME's Info frame (the CBR name of a Xing header), which
         // gives decoders the exact length.
-        assert_eq!(gapless_samples(&stream[..400]), 4 * 44_100);
+        assert_eq!(info_frame::read(stream).unwrap().samples(), 4 * 44_100);
 
         let tag = id3::Tag::read_from_path(&path).unwrap();
         use id3::TagLike;
@@ -230,6 +266,47 @@ mod tests {
         assert!(encode_samples(&[]).is_ok_and(|stream| is_frame_header(&stream, BITRATE_KBPS)));
         let wild = [f32::NAN, f32::INFINITY, 4.0, -4.0, 0.25].repeat(2000);
         assert!(encode_samples(&wild).is_ok_and(|stream| is_frame_header(&stream, BITRATE_KBPS)));
+    }
+
+    /// Decoded samples of an MP3 stream.
+    fn decode(stream: Vec<u8>) -> Vec<f32> {
+        rodio::Decoder::new(std::io::Cursor::new(stream)).unwrap().collect()
+    }
+
+    #[test]
+    fn long_audio_is_encoded_in_pieces_that_keep_time() {
+        // 150 s of 0.5 s bursts (a low and a high tone, so a shift of one sample shows)
+        // with pauses between them, of three lengths.
+        let rate = SAMPLE_RATE as usize;
+        let mut samples = Vec::new();
+        for burst in 0..200 {
+            samples.extend((0..rate / 2).map(|i| {
+                let t = i as f32 / rate as f32;
+                0.3 * (2.0 * std::f32::consts::PI * 440.0 * t).sin() + 0.2 * (2.0 * std::f32::consts::PI * 5_000.0 * t).sin()
+            }));
+            samples.resize(samples.len() + [5_000, 12_000, 30_000][burst % 3], 0.0);
+        }
+        let pieces = pieces(&samples);
+        assert!(pieces.len() >= 2, "{pieces:?}");
+        for seam in pieces.windows(2) {
+            assert!(samples[seam[0].end..seam[1].start].iter().all(|&s| s == 0.0), "only silence is skipped");
+        }
+        let joined = encode_samples(&samples).unwrap();
+        assert_eq!(info_frame::read(&joined).unwrap().samples(), samples.len() as u64);
+
+        // Decoded, the joined stream lines up with one encoder's stream sample for sample.
+        let whole = decode(encode_piece(&samples).unwrap());
+        let parts = decode(joined);
+        let n = samples.len();
+        assert_eq!((whole.len(), parts.len()), (n, n), "a gapless decoder plays exactly the input");
+        let correlation = |shift: usize| -> f64 {
+            let (a, b) = (&whole[8..n - 8], &parts[shift..n - 16 + shift]);
+            let dot = |x: &[f32], y: &[f32]| x.iter().zip(y).map(|(p, q)| f64::from(*p) * f64::from(*q)).sum::<f64>();
+            dot(a, b) / (dot(a, a) * dot(b, b)).sqrt()
+        };
+        let aligned = correlation(8);
+        assert!(aligned > 0.9999, "{aligned}");
+        assert!(correlation(7) < aligned - 0.05 && correlation(9) < aligned - 0.05);
     }
 
     #[test]
