@@ -86,7 +86,7 @@ impl SegmentCache {
 
     /// Stores `audio` under `key`, atomically.
     pub fn put(&self, key: &str, audio: &Buffer) -> Result<()> {
-        self.write(key, SEGMENT, &encode(audio))
+        self.write(key, SEGMENT, &[&encode(audio)])
     }
 
     /// The cached MP3 stream for `key`, if present and intact.
@@ -96,11 +96,7 @@ impl SegmentCache {
 
     /// Stores an encoded MP3 stream under `key`, atomically.
     pub fn put_stream(&self, key: &str, stream: &[u8]) -> Result<()> {
-        let mut bytes = Vec::with_capacity(STREAM_HEADER_LEN + stream.len());
-        bytes.extend_from_slice(STREAM_MAGIC);
-        bytes.extend_from_slice(&Sha256::digest(stream));
-        bytes.extend_from_slice(stream);
-        self.write(key, STREAM, &bytes)
+        self.write(key, STREAM, &[STREAM_MAGIC, &Sha256::digest(stream), stream])
     }
 
     fn read<T>(&self, key: &str, kind: &str, decode: fn(&[u8]) -> Option<T>) -> Option<T> {
@@ -115,12 +111,15 @@ impl SegmentCache {
         entry
     }
 
-    fn write(&self, key: &str, kind: &str, bytes: &[u8]) -> Result<()> {
+    /// Writes the entry made of `parts`, atomically.
+    fn write(&self, key: &str, kind: &str, parts: &[&[u8]]) -> Result<()> {
         let path = self.path(key, kind);
         let dir = path.parent().unwrap_or(&self.dir);
         std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
         let mut temp = tempfile::Builder::new().prefix(".entry-").tempfile_in(dir).map_err(Error::io(dir))?;
-        temp.write_all(bytes).map_err(Error::io(&path))?;
+        for part in parts {
+            temp.write_all(part).map_err(Error::io(&path))?;
+        }
         temp.persist(&path).map_err(|e| Error::io(&path)(e.error))?;
         Ok(())
     }

@@ -141,6 +141,7 @@ pub fn build(script: &Script, slug: &str, options: &BuildOptions, progress: &dyn
     let speech = segments.iter().map(Buffer::duration).sum();
     release_freed_memory();
     let episode = pool.install(|| mix::mix(script, &utterances, segments, &options.mix))?;
+    release_freed_memory();
     let mix = clock.lap();
 
     if options.cancel.load(Ordering::Relaxed) {
@@ -241,9 +242,9 @@ impl Timings {
     }
 }
 
-/// Hands memory freed by the engines (models, dictionaries, scratch buffers) back to the
-/// system before the mixer allocates the episode. glibc keeps freed small blocks in its
-/// heap, which would otherwise count against the build's peak memory.
+/// Hands memory freed by a stage (the engines' models and scratch buffers, the mixer's
+/// segments) back to the system before the next allocates. glibc keeps freed blocks in its
+/// heaps, which would otherwise count against the build's peak memory.
 fn release_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {

@@ -55,17 +55,20 @@ pub fn read(stream: &[u8]) -> Option<Info> {
 /// stream's audio frames in order. The first stream's delay stays: a gapless decoder
 /// trims it at the start and the last padding at the end, and plays every stream's frames
 /// in between in full.
-pub fn join(streams: &[Vec<u8>]) -> Result<Vec<u8>, String> {
+pub fn join(streams: Vec<Vec<u8>>) -> Result<Vec<u8>, String> {
     let mut frames = 0u32;
     let mut padding = 0u16;
-    let mut joined = Vec::with_capacity(streams.iter().map(Vec::len).sum());
-    for (index, stream) in streams.iter().enumerate() {
-        let info = read(stream).ok_or("an encoded piece has no Info frame")?;
-        let (info_len, _) = locate(stream).ok_or("an encoded piece has no Info frame")?;
-        let from = if index == 0 { 0 } else { info_len };
-        joined.extend_from_slice(&stream[from..]);
+    let mut joined: Vec<u8> = Vec::new();
+    for stream in streams {
+        let info = read(&stream).ok_or("an encoded piece has no Info frame")?;
         frames += info.frames;
         padding = info.padding;
+        if joined.is_empty() {
+            joined = stream;
+        } else {
+            let (info_len, _) = locate(&stream).ok_or("an encoded piece has no Info frame")?;
+            joined.extend_from_slice(&stream[info_len..]);
+        }
     }
     let (info_len, at) = locate(&joined).ok_or("the joined stream has no Info frame")?;
     let bytes = u32::try_from(joined.len()).map_err(|_| "the MP3 stream is over 4 GB")?;
@@ -146,7 +149,7 @@ mod tests {
     #[test]
     fn rewriting_one_stream_keeps_lame_fields_and_checksums() {
         let stream = lame_stream(100_000);
-        let joined = join(std::slice::from_ref(&stream)).unwrap();
+        let joined = join(vec![stream.clone()]).unwrap();
         let (len, at) = locate(&stream).unwrap();
         assert_eq!(joined.len(), stream.len());
         assert_eq!(joined[len..], stream[len..]);
@@ -163,7 +166,7 @@ mod tests {
     #[test]
     fn joined_streams_add_up() {
         let (a, b) = (lame_stream(50_000), lame_stream(20_000));
-        let joined = join(&[a.clone(), b.clone()]).unwrap();
+        let joined = join(vec![a.clone(), b.clone()]).unwrap();
         let (ia, ib) = (read(&a).unwrap(), read(&b).unwrap());
         let info = read(&joined).unwrap();
         assert_eq!(info, Info { frames: ia.frames + ib.frames, delay: 576, padding: ib.padding });

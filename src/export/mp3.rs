@@ -89,7 +89,7 @@ fn encode_error(path: &Path, message: String) -> Error {
 /// the same for any number of threads.
 fn encode_samples(samples: &[f32]) -> std::result::Result<Vec<u8>, String> {
     let streams = pieces(samples).into_par_iter().map(|piece| encode_piece(&samples[piece])).collect::<std::result::Result<Vec<_>, _>>()?;
-    info_frame::join(&streams)
+    info_frame::join(streams)
 }
 
 /// The input ranges of the pieces. A piece ends where at least `SEAM_SAMPLES` of digital
