@@ -588,7 +588,7 @@ mod tests {
 
     #[test]
     fn decimals_and_percentages() {
-        assert_eq!(n("218.9亿美元"), "二百一十八点九亿美元");
+        assert_eq!(n("218.9亿美元"), "两百一十八点九亿美元");
         assert_eq!(n("23.6%"), "百分之二十三点六");
         assert_eq!(n("90%"), "百分之九十");
         assert_eq!(n("5‰"), "千分之五");

@@ -2,8 +2,10 @@
 //!
 //! Rule for 两 vs 二 (one rule, applied everywhere):
 //! * a 2 in the 千 position is read 两 (2000 → 两千, 2345万 → 两千三百四十五万);
+//! * so is a 2 that starts a group in the 百 position (200 → 两百, 218 → 两百一十八): the
+//!   everyday reading, and one listeners (and speech recognizers) do not mistake for 二千;
 //! * a 4-digit group whose whole value is 2 before 万/亿 is read 两 (20000 → 两万);
-//! * otherwise 二 (200 → 二百, 22 → 二十二, 0.2 → 零点二).
+//! * otherwise 二 (1200 → 一千二百, 22 → 二十二, 0.2 → 零点二).
 //!
 //! Callers add the classifier rule (2个 → 两个) on top, see `zh.rs`.
 
@@ -75,7 +77,7 @@ pub fn cardinal(s: &str) -> String {
 }
 
 /// Reads a decimal: integer part as an amount, fraction digit by digit.
-/// "218" + "9" → 二百一十八点九.
+/// "218" + "9" → 两百一十八点九.
 pub fn decimal(int_part: &str, frac_part: &str) -> String {
     let mut out = cardinal(int_part);
     if !frac_part.is_empty() {
@@ -117,7 +119,8 @@ fn read_group(n: u16, leading: bool) -> String {
         }
         let bare_ten = pos == 2 && d == 1 && !started && leading;
         if !bare_ten {
-            out.push(if pos == 0 && d == 2 { '两' } else { DIGITS[d as usize] });
+            let liang = d == 2 && (pos == 0 || (pos == 1 && !started));
+            out.push(if liang { '两' } else { DIGITS[d as usize] });
         }
         out.push_str(UNITS[pos]);
         started = true;
@@ -138,7 +141,8 @@ mod tests {
         assert_eq!(cardinal("23"), "二十三");
         assert_eq!(cardinal("110"), "一百一十");
         assert_eq!(cardinal("310"), "三百一十");
-        assert_eq!(cardinal("200"), "二百");
+        assert_eq!(cardinal("200"), "两百");
+        assert_eq!(cardinal("1200"), "一千二百");
     }
 
     #[test]
@@ -173,7 +177,7 @@ mod tests {
     fn digit_readings() {
         assert_eq!(digits("2022"), "二零二二");
         assert_eq!(code("13800138000"), "幺三八零零幺三八零零零");
-        assert_eq!(decimal("218", "9"), "二百一十八点九");
+        assert_eq!(decimal("218", "9"), "两百一十八点九");
         assert_eq!(decimal("0", "05"), "零点零五");
     }
 }

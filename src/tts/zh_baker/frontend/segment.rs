@@ -9,7 +9,7 @@ use jieba_rs::Jieba;
 
 use super::lexicon::Lexicon;
 use super::pinyin::PinyinDict;
-use super::syllable::Syllable;
+use super::syllable::{parse_numbered, Syllable};
 
 /// A segmented word and its syllables (dictionary readings, before sandhi).
 #[derive(Debug, Clone)]
@@ -84,9 +84,14 @@ impl Segmenter<'_> {
             return;
         }
         let text: String = chars.iter().collect();
-        for token in self.jieba.cut(&text, true) {
+        let tokens = self.jieba.cut(&text, true);
+        for (index, token) in tokens.iter().enumerate() {
+            let before_number = tokens.get(index + 1).is_some_and(|next| next.word.starts_with(is_numeral));
             let syllables = match self.corrections.get(token.word) {
                 Some(fixed) => fixed.to_vec(),
+                // 为 before an amount is the copula "is" (容量为一百兆瓦), wéi, not the
+                // dictionary's wèi "for" (为全年目标).
+                None if token.word == "为" && before_number => parse_numbered("wei2").map(|s| Syllable { hanzi: Some('为'), ..s }).into_iter().collect(),
                 None => self.dict.read_word(token.word),
             };
             if !syllables.is_empty() {
@@ -97,6 +102,11 @@ impl Segmenter<'_> {
             }
         }
     }
+}
+
+/// Chinese numerals, as the normalizer writes amounts.
+fn is_numeral(ch: char) -> bool {
+    "零〇一二两三四五六七八九十百千万亿".contains(ch)
 }
 
 /// CJK ideographs (URO, extensions A–F, compatibility) and 〇.

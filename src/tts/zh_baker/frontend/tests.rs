@@ -320,3 +320,11 @@ fn reproduces_reference_cases() {
         assert_eq!(plain().input_ids(text), ids, "{text}");
     }
 }
+#[test]
+fn wei_before_an_amount_is_the_copula() {
+    let f = frontend(true, true);
+    assert_eq!(f.pinyin("容量为一百兆瓦")[2], "wei2");
+    assert_eq!(f.pinyin("比例为百分之十")[2], "wei2");
+    assert_eq!(f.pinyin("为全年目标")[0], "wei4");
+    assert_eq!(f.pinyin("成为专家")[1], "wei2");
+}
