@@ -16,6 +16,10 @@ pub enum Error {
     #[error("{}: the file is empty (no text to narrate)", path.display())]
     EmptyInput { path: PathBuf },
 
+    /// Text, but none of it to speak: a title line alone, labels with nothing after them.
+    #[error("{}: nothing to narrate ({what})", path.display())]
+    NothingToNarrate { path: PathBuf, what: String },
+
     #[error("{}: looks like binary data, not text (byte {offset})", path.display())]
     BinaryInput { path: PathBuf, offset: usize },
 

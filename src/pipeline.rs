@@ -420,8 +420,7 @@ pub fn load_script(path: &Path) -> Result<Script> {
     } else {
         let script = crate::script::build(&crate::article::read(path)?);
         if script.turns.is_empty() {
-            // Labels with nothing after them, and the like: nothing to say.
-            return Err(Error::EmptyInput { path: path.into() });
+            return Err(Error::NothingToNarrate { path: path.into(), what: "no paragraph has words to speak".into() });
         }
         Ok(script)
     }

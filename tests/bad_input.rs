@@ -50,6 +50,15 @@ fn empty_whitespace_and_binary_files() {
 }
 
 #[test]
+fn text_with_nothing_to_speak() {
+    let dir = tempfile::tempdir().unwrap();
+    let title = build_fails(&write(dir.path(), "title.md", "# 风电项目专访\n".as_bytes()), &[]);
+    assert!(title.contains("title.md: nothing to narrate (only the title \"风电项目专访\")"), "{title}");
+    let labels = build_fails(&write(dir.path(), "labels.md", "**澎湃新闻：**\n\n**张霄：**\n".as_bytes()), &[]);
+    assert!(labels.contains("labels.md: nothing to narrate"), "{labels}");
+}
+
+#[test]
 fn broken_and_inconsistent_script_json() {
     let dir = tempfile::tempdir().unwrap();
     let broken = write(dir.path(), "broken.json", b"{\n  \"title\": \"x\",\n  \"turns\": [\n");

@@ -46,7 +46,11 @@ pub fn read(path: &Path) -> Result<Article> {
     let text = decode(&bytes, path)?;
     let article = parse(&text, path);
     if article.blocks.is_empty() {
-        return Err(Error::EmptyInput { path: path.into() });
+        let what = match &article.meta.title {
+            Some(title) => format!("only the title \"{title}\""),
+            None => "no paragraphs".into(),
+        };
+        return Err(Error::NothingToNarrate { path: path.into(), what });
     }
     Ok(article)
 }
