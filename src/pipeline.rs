@@ -52,6 +52,16 @@ pub enum AudioFormat {
     Mp3,
 }
 
+impl AudioFormat {
+    /// The file it is written to in an episode folder.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            AudioFormat::Wav => "episode.wav",
+            AudioFormat::Mp3 => "episode.mp3",
+        }
+    }
+}
+
 impl std::str::FromStr for AudioFormat {
     type Err = String;
     fn from_str(s: &str) -> std::result::Result<Self, String> {
@@ -172,10 +182,7 @@ fn speaker_voices(script: &Script, options: &BuildOptions) -> Result<Vec<(String
 
 /// The files a build writes into `dir`, in the order it writes them.
 fn expected_files(dir: &Path, options: &BuildOptions) -> Vec<PathBuf> {
-    let audio = options.formats.iter().map(|format| match format {
-        AudioFormat::Wav => "episode.wav",
-        AudioFormat::Mp3 => "episode.mp3",
-    });
+    let audio = options.formats.iter().map(|format| format.file_name());
     audio.chain(TEXT_FILES).map(|name| dir.join(name)).collect()
 }
 
@@ -278,16 +285,16 @@ impl Stopwatch {
 fn write_episode(dir: &Path, script: &Script, episode: &Episode, options: &BuildOptions) -> Result<Vec<PathBuf>> {
     export::remove_stale_temporaries(dir)?;
     let chapters = mix::chapters(script, &episode.cues);
-    let write_audio = |format: &AudioFormat| match format {
-        AudioFormat::Wav => {
-            let path = dir.join("episode.wav");
-            export::write_wav(&path, &episode.audio).map(|()| path)
+    let write_audio = |format: &AudioFormat| {
+        let path = dir.join(format.file_name());
+        match format {
+            AudioFormat::Wav => export::write_wav(&path, &episode.audio)?,
+            AudioFormat::Mp3 => {
+                let stream = mp3_stream(&path, &episode.audio, options.cache.as_ref())?;
+                mp3::write_mp3(&path, &stream, &mp3_tags(script, &options.show), &chapters)?;
+            }
         }
-        AudioFormat::Mp3 => {
-            let path = dir.join("episode.mp3");
-            let stream = mp3_stream(&path, &episode.audio, options.cache.as_ref())?;
-            mp3::write_mp3(&path, &stream, &mp3_tags(script, &options.show), &chapters).map(|()| path)
-        }
+        Ok(path)
     };
     let mut files = options.formats.par_iter().map(write_audio).collect::<Result<Vec<PathBuf>>>()?;
     let texts = [
