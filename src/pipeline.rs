@@ -4,6 +4,7 @@ use crate::audio::{Buffer, LoudnessReport};
 use crate::error::{Error, Result};
 use crate::export;
 use crate::export::tags::{Cover, Mp3Tags};
+use crate::export::files::{CHAPTERS, CUES, MP3, SCRIPT, SRT, VTT, WAV};
 use crate::export::{chapters_json, mp3, transcript};
 use crate::mix::{self, Episode, MixSettings};
 use crate::plan::{self, Utterance};
@@ -56,8 +57,8 @@ impl AudioFormat {
     /// The file it is written to in an episode folder.
     pub fn file_name(self) -> &'static str {
         match self {
-            AudioFormat::Wav => "episode.wav",
-            AudioFormat::Mp3 => "episode.mp3",
+            AudioFormat::Wav => WAV.name,
+            AudioFormat::Mp3 => MP3.name,
         }
     }
 }
@@ -186,7 +187,7 @@ fn expected_files(dir: &Path, options: &BuildOptions) -> Vec<PathBuf> {
     audio.chain(TEXT_FILES).map(|name| dir.join(name)).collect()
 }
 
-const TEXT_FILES: [&str; 5] = ["transcript.vtt", "transcript.srt", "chapters.json", "cues.json", "script.json"];
+const TEXT_FILES: [&str; 5] = [VTT.name, SRT.name, CHAPTERS.name, CUES.name, SCRIPT.name];
 
 /// Written last into an episode folder: what the build was made from (a hash of the script,
 /// every segment key and the settings) and what it measured. A build whose inputs hash the
@@ -298,19 +299,20 @@ fn write_episode(dir: &Path, script: &Script, episode: &Episode, options: &Build
     };
     let mut files = options.formats.par_iter().map(write_audio).collect::<Result<Vec<PathBuf>>>()?;
     let texts = [
-        ("transcript.vtt", transcript::vtt(script, &episode.cues)),
-        ("transcript.srt", transcript::srt(script, &episode.cues)),
-        ("chapters.json", chapters_json::chapters_json(&chapters)),
+        (VTT.name, transcript::vtt(script, &episode.cues)),
+        (SRT.name, transcript::srt(script, &episode.cues)),
+        (CHAPTERS.name, chapters_json::chapters_json(&chapters)),
     ];
     for (name, text) in texts {
         let path = dir.join(name);
         export::write_atomic(&path, |w| w.write_all(text.as_bytes()))?;
         files.push(path);
     }
-    files.push(dir.join("cues.json"));
-    export::write_json(&dir.join("cues.json"), &episode.cues)?;
-    files.push(dir.join("script.json"));
-    export::write_json(&dir.join("script.json"), script)?;
+    files.push(dir.join(CUES.name));
+    export::write_json(&dir.join(CUES.name), &episode.cues)?;
+    files.push(dir.join(SCRIPT.name));
+    export::write_json(&dir.join(SCRIPT.name), script)?;
+
     Ok(files)
 }
 

@@ -2,6 +2,7 @@
 //! and renamed into place, so an interrupted run never leaves a truncated file behind.
 
 pub mod chapters_json;
+pub mod files;
 mod info_frame;
 pub mod mp3;
 mod tag_date;

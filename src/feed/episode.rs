@@ -5,19 +5,8 @@ use crate::script::Script;
 use crate::{Error, Result};
 use std::path::{Path, PathBuf};
 
-/// A file an episode folder may hold, and the MIME type the feed announces it with.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct FileKind {
-    pub name: &'static str,
-    pub mime: &'static str,
-}
-
-/// Episode audio in order of preference: the first one present is the enclosure.
-pub const AUDIO: [FileKind; 2] =
-    [FileKind { name: "episode.mp3", mime: "audio/mpeg" }, FileKind { name: "episode.wav", mime: "audio/wav" }];
-pub const VTT: FileKind = FileKind { name: "transcript.vtt", mime: "text/vtt" };
-pub const SRT: FileKind = FileKind { name: "transcript.srt", mime: "application/x-subrip" };
-pub const CHAPTERS: FileKind = FileKind { name: "chapters.json", mime: "application/json+chapters" };
+pub use crate::export::files::{AUDIO, CHAPTERS, FileKind, SRT, VTT};
+use crate::export::files::{CUES, SCRIPT};
 
 /// Every file publishing may place in an episode's public folder.
 pub const PUBLISHED_FILES: [FileKind; 5] = [AUDIO[0], AUDIO[1], VTT, SRT, CHAPTERS];
@@ -50,13 +39,13 @@ impl Episode {
         let Some(audio) = AUDIO.iter().copied().find(has) else {
             return Err(not_an_episode(dir, "no episode audio (episode.mp3 or episode.wav); run `narrate build` first"));
         };
-        for required in ["script.json", "cues.json"] {
+        for required in [SCRIPT.name, CUES.name] {
             if !full.join(required).is_file() {
                 return Err(not_an_episode(dir, &format!("{required} is missing; run `narrate build` first")));
             }
         }
-        let script = Script::from_json_file(&full.join("script.json"))?;
-        let cues = read_cues(&full.join("cues.json"))?;
+        let script = Script::from_json_file(&full.join(SCRIPT.name))?;
+        let cues = read_cues(&full.join(CUES.name))?;
         Ok(Episode {
             dir: full.clone(),
             slug,

@@ -1,13 +1,12 @@
 //! What `narrate play` was pointed at: an audio file, or an episode folder holding
 //! `episode.mp3` or `episode.wav`; and the script and cues beside it, when they are there.
 
+use crate::export::files::{AUDIO, CUES, SCRIPT};
 use crate::mix::Cues;
 use crate::script::Script;
 use crate::{Error, Result};
 use std::path::{Path, PathBuf};
 
-/// Audio files looked for in an episode folder, preferred first.
-const AUDIO_FILES: [&str; 2] = ["episode.mp3", "episode.wav"];
 
 #[derive(Debug)]
 pub struct EpisodeFiles {
@@ -20,9 +19,9 @@ pub struct EpisodeFiles {
 pub fn locate(target: &Path) -> Result<EpisodeFiles> {
     let metadata = std::fs::metadata(target).map_err(Error::io(target))?;
     let (audio, folder) = if metadata.is_dir() {
-        let audio = AUDIO_FILES
+        let audio = AUDIO
             .iter()
-            .map(|name| target.join(name))
+            .map(|kind| target.join(kind.name))
             .find(|path| path.is_file())
             .ok_or_else(|| Error::Usage(format!("{}: no episode.mp3 or episode.wav in this folder", target.display())))?;
         (audio, target.to_path_buf())
@@ -30,9 +29,9 @@ pub fn locate(target: &Path) -> Result<EpisodeFiles> {
         let folder = target.parent().map_or_else(PathBuf::new, Path::to_path_buf);
         (target.to_path_buf(), folder)
     };
-    let script_path = folder.join("script.json");
+    let script_path = folder.join(SCRIPT.name);
     let script = if script_path.is_file() { Some(Script::from_json_file(&script_path)?) } else { None };
-    let cues = read_cues(&folder.join("cues.json"))?;
+    let cues = read_cues(&folder.join(CUES.name))?;
     Ok(EpisodeFiles { audio, script, cues })
 }
 

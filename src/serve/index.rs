@@ -5,6 +5,7 @@
 
 use super::html::escape;
 use super::path::encode_segment;
+use crate::export::files::{AUDIO, CHAPTERS, CUES, FileKind, MP3, SCRIPT, SRT, VTT, WAV};
 use crate::mix::Cues;
 use crate::script::Script;
 use std::fmt::Write;
@@ -12,12 +13,12 @@ use std::path::{Path, PathBuf};
 
 /// Files an episode folder may hold, with the labels they are linked under.
 const EPISODE_FILES: [(&str, &str); 6] = [
-    ("episode.mp3", "MP3"),
-    ("episode.wav", "WAV"),
-    ("transcript.vtt", "WebVTT"),
-    ("transcript.srt", "SRT"),
-    ("chapters.json", "chapters"),
-    ("script.json", "script"),
+    (MP3.name, "MP3"),
+    (WAV.name, "WAV"),
+    (VTT.name, "WebVTT"),
+    (SRT.name, "SRT"),
+    (CHAPTERS.name, "chapters"),
+    (SCRIPT.name, "script"),
 ];
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem;line-height:1.5}\
@@ -26,7 +27,7 @@ audio{width:100%}section{border-top:1px solid #ccc;margin-top:2rem}\
 details p{margin:.4em 0}";
 
 /// Clicking a time in a transcript moves that episode's player there.
-const SCRIPT: &str = "document.addEventListener('click',e=>{const t=e.target.closest('[data-start]');if(!t)return;\
+const SEEK_SCRIPT: &str = "document.addEventListener('click',e=>{const t=e.target.closest('[data-start]');if(!t)return;\
 const a=t.closest('section').querySelector('audio');if(a){a.currentTime=+t.dataset.start;a.play();}});";
 
 struct Episode {
@@ -50,7 +51,7 @@ pub fn page(root: &Path) -> String {
     for episode in &episodes {
         episode_section(&mut html, episode);
     }
-    let _ = write!(html, "<script>{SCRIPT}</script>\n</body></html>\n");
+    let _ = write!(html, "<script>{SEEK_SCRIPT}</script>\n</body></html>\n");
     html
 }
 
@@ -86,25 +87,23 @@ fn subfolders(root: &Path, parent: &Path) -> Vec<(String, PathBuf)> {
 }
 
 fn is_episode(folder: &Path) -> bool {
-    folder.join("script.json").is_file() || folder.join("cues.json").is_file()
+    folder.join(SCRIPT.name).is_file() || folder.join(CUES.name).is_file()
 }
 
 fn episode_section(html: &mut String, episode: &Episode) {
-    let script = Script::from_json_file(&episode.folder.join("script.json")).ok();
-    let cues = read_cues(&episode.folder.join("cues.json"));
+    let script = Script::from_json_file(&episode.folder.join(SCRIPT.name)).ok();
+    let cues = read_cues(&episode.folder.join(CUES.name));
     let title = script.as_ref().map_or(episode.name.as_str(), |s| s.title.as_str());
     let _ = writeln!(html, "<section>\n<h2>{}</h2>", escape(title));
     let present: Vec<(&str, &str)> = EPISODE_FILES.into_iter().filter(|(file, _)| episode.folder.join(file).is_file()).collect();
     let has = |name: &str| present.iter().any(|(file, _)| *file == name);
-    if has("episode.mp3") || has("episode.wav") {
+    if AUDIO.iter().any(|kind| has(kind.name)) {
         html.push_str("<audio controls preload=\"metadata\">");
-        for (file, mime) in [("episode.mp3", "audio/mpeg"), ("episode.wav", "audio/wav")] {
-            if has(file) {
-                let _ = write!(html, "<source src=\"{}{file}\" type=\"{mime}\">", episode.base);
-            }
+        for FileKind { name, mime } in AUDIO.into_iter().filter(|kind| has(kind.name)) {
+            let _ = write!(html, "<source src=\"{}{name}\" type=\"{mime}\">", episode.base);
         }
-        if has("transcript.vtt") {
-            let _ = write!(html, "<track kind=\"captions\" src=\"{}transcript.vtt\" default>", episode.base);
+        if has(VTT.name) {
+            let _ = write!(html, "<track kind=\"captions\" src=\"{}{}\" default>", episode.base, VTT.name);
         }
         html.push_str("</audio>\n");
     } else {
