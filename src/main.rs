@@ -197,7 +197,8 @@ struct BuildArgs {
     /// Print the time of each stage, the synthesis real-time factor and peak memory.
     #[arg(long)]
     timings: bool,
-    /// Worker threads for synthesis [default: the number of cores]
+    /// Worker threads for synthesis, mixing and MP3 encoding (the files are the same for
+    /// any N) [default: the number of cores]
     #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     jobs: Option<u16>,
     /// Segment cache folder [default: $NARRATE_CACHE or ~/.cache/narrate/segments]
