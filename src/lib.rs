@@ -12,6 +12,7 @@ mod error;
 pub mod export;
 pub mod feed;
 mod lang;
+mod memory;
 pub mod mix;
 mod pipeline;
 pub mod plan;

@@ -6,6 +6,7 @@ use crate::export;
 use crate::export::tags::{Cover, Mp3Tags};
 use crate::export::files::{CHAPTERS, CUES, MP3, SCRIPT, SRT, VTT, WAV};
 use crate::export::{chapters_json, mp3, transcript};
+use crate::memory;
 use crate::mix::{self, Episode, MixSettings};
 use crate::plan::{self, Utterance};
 use crate::script::{Role, Script};
@@ -150,9 +151,9 @@ pub fn build(script: &Script, slug: &str, options: &BuildOptions, progress: &dyn
     let (stats, segments) = pool.install(|| synthesize(&utterances, &keys, options, progress))?;
     let (load, synthesis) = (stats.load, clock.lap() - stats.load);
     let speech = segments.iter().map(Buffer::duration).sum();
-    release_freed_memory();
+    memory::release_freed();
     let episode = pool.install(|| mix::mix(script, &utterances, segments, &options.mix))?;
-    release_freed_memory();
+    memory::release_freed();
     let mix = clock.lap();
 
     if options.cancel.load(Ordering::Relaxed) {
@@ -247,22 +248,6 @@ pub struct Timings {
 impl Timings {
     pub fn total(&self) -> Duration {
         self.plan + self.load + self.synthesis + self.mix + self.write
-    }
-}
-
-/// Hands memory freed by a stage (the engines' models and scratch buffers, the mixer's
-/// segments) back to the system before the next allocates. glibc keeps freed blocks in its
-/// heaps, which would otherwise count against the build's peak memory.
-fn release_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        unsafe extern "C" {
-            fn malloc_trim(pad: usize) -> std::ffi::c_int;
-        }
-        // SAFETY: malloc_trim only returns free pages of glibc's own heap to the kernel.
-        unsafe {
-            malloc_trim(0);
-        }
     }
 }
 

@@ -13,6 +13,7 @@ pub use pauses::Pauses;
 
 use crate::audio::{self, Buffer, LoudnessReport};
 use crate::error::Result;
+use crate::memory;
 use crate::plan::Utterance;
 use crate::script::Script;
 use rayon::prelude::*;
@@ -24,6 +25,8 @@ const FADE_IN_SECS: f64 = 0.004;
 /// How far under the episode's true-peak ceiling segments are limited (dB).
 const SEGMENT_HEADROOM_DB: f64 = 1.0;
 const FADE_OUT_SECS: f64 = 0.012;
+/// Segments resampled onto the timeline between two returns of freed memory.
+const LAYOUT_BATCH: usize = 32;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct MixSettings {
@@ -129,10 +132,20 @@ fn lay_out(script: &Script, utterances: &[Utterance], segments: Vec<Buffer>, rat
         slots.push(slot);
         (rest, offset) = (after, place.end);
     }
-    segments.into_par_iter().zip(slots).try_for_each(|(segment, slot)| -> Result<()> {
-        slot.copy_from_slice(&audio::resample(&segment, rate)?.samples);
-        Ok(())
-    })?;
+    // In batches, handing the freed segments' memory back after each: the episode grows
+    // as the segments shrink, instead of on top of them.
+    let mut placed = segments.into_iter().zip(slots);
+    loop {
+        let batch: Vec<(Buffer, &mut [f32])> = placed.by_ref().take(LAYOUT_BATCH).collect();
+        if batch.is_empty() {
+            break;
+        }
+        batch.into_par_iter().try_for_each(|(segment, slot)| -> Result<()> {
+            slot.copy_from_slice(&audio::resample(&segment, rate)?.samples);
+            Ok(())
+        })?;
+        memory::release_freed();
+    }
     let cues = Cues { duration: seconds(samples.len()), sample_rate: rate, turns, sentences };
     Ok((Buffer::new(rate, samples), cues))
 }
