@@ -17,6 +17,12 @@ demo: setup build voices
 	$(NARRATE) voices
 	$(NARRATE) build examples/interview-en.md --out output
 	$(NARRATE) build examples/interview-zh.md --out output
+	@# The user's seed interview(s), when the shared folder is beside the checkout.
+	@for seed in ../shared/seeds/*.txt; do \
+	  [ -f "$$seed" ] || continue; \
+	  echo "$(NARRATE) build $$seed --out output"; \
+	  $(NARRATE) build "$$seed" --out output || exit 1; \
+	done
 
 build:
 	$(CARGO) build --release --locked
