@@ -36,7 +36,10 @@ pub struct SegmentCache {
 /// What `narrate cache stats` reports.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct CacheStats {
-    pub entries: usize,
+    /// Synthesized utterances.
+    pub segments: usize,
+    /// Encoded MP3 streams.
+    pub streams: usize,
     pub bytes: u64,
 }
 
@@ -127,7 +130,11 @@ impl SegmentCache {
     pub fn stats(&self) -> Result<CacheStats> {
         let mut stats = CacheStats::default();
         for file in entries(&self.dir)? {
-            stats.entries += 1;
+            if file.path().extension().is_some_and(|e| e == STREAM) {
+                stats.streams += 1;
+            } else {
+                stats.segments += 1;
+            }
             stats.bytes += file.metadata().map(|m| m.len()).unwrap_or(0);
         }
         Ok(stats)
@@ -210,7 +217,7 @@ mod tests {
         assert_eq!(cache.get(&key), None);
         cache.put(&key, &audio).unwrap();
         assert_eq!(cache.get(&key), Some(audio.clone()));
-        assert_eq!(cache.stats().unwrap().entries, 1);
+        assert_eq!(cache.stats().unwrap().segments, 1);
 
         let path = cache.path(&key, SEGMENT);
         let bytes = std::fs::read(&path).unwrap();
@@ -226,7 +233,8 @@ mod tests {
 
         cache.put_stream(&key, b"frames").unwrap();
         assert_eq!(cache.get_stream(&key).as_deref(), Some(&b"frames"[..]));
-        assert_eq!(cache.stats().unwrap().entries, 1, "the corrupt segment is gone, the stream counts");
+        let stats = cache.stats().unwrap();
+        assert_eq!((stats.segments, stats.streams), (0, 1), "the corrupt segment is gone, the stream counts");
         let path = cache.path(&key, STREAM);
         let bytes = std::fs::read(&path).unwrap();
         std::fs::write(&path, &bytes[..bytes.len() - 1]).unwrap();
@@ -234,7 +242,9 @@ mod tests {
         assert!(!path.exists());
 
         cache.put(&key, &audio).unwrap();
-        assert_eq!(cache.clear().unwrap().entries, 1);
+        cache.put_stream(&key, b"frames").unwrap();
+        let cleared = cache.clear().unwrap();
+        assert_eq!((cleared.segments, cleared.streams), (1, 1));
         assert_eq!(cache.stats().unwrap(), CacheStats::default());
     }
 }

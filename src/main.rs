@@ -94,9 +94,9 @@ enum Command {
 
 #[derive(Subcommand)]
 enum CacheAction {
-    /// Number of cached segments and their size.
+    /// Number of cached segments and encoded MP3 streams, and their size.
     Stats,
-    /// Remove every cached segment.
+    /// Remove everything in the cache.
     Clear,
 }
 
@@ -255,7 +255,8 @@ fn run(command: Command) -> Result<(), Failure> {
                 CacheAction::Stats => "holds",
                 CacheAction::Clear => "removed",
             };
-            println!("{}: {verb} {} segments, {:.1} MB", cache.dir.display(), stats.entries, stats.bytes as f64 / 1e6);
+            let (dir, mb) = (cache.dir.display(), stats.bytes as f64 / 1e6);
+            println!("{dir}: {verb} {} segments and {} encoded MP3 streams, {mb:.1} MB", stats.segments, stats.streams);
             Ok(())
         }
         Command::Script { file, json } => {

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{narrate, stderr};
+use common::{files_under, narrate, stderr};
 use std::path::Path;
 
 /// Builds with `--timings` and returns (synthesized, from cache).
@@ -112,3 +112,39 @@ fn ctrl_c_stops_cleanly_and_the_rerun_resumes() {
     assert!(cached > 0, "the interrupted run's segments are reused");
     assert_eq!(synthesized + cached, 80);
 }
+
+#[test]
+fn encoded_mp3_is_reused_and_cache_stats_count_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let input = "tests/fixtures/dialogue-en.md";
+    let cache_arg = cache.to_str().unwrap();
+    for folder in ["a", "b"] {
+        let out = dir.path().join(folder);
+        let output = narrate(&["build", input, "--out", out.to_str().unwrap(), "--cache", cache_arg, "--quiet", "--format", "mp3"]);
+        assert!(output.status.success(), "{}", stderr(&output));
+    }
+    let mp3 = |folder: &str| std::fs::read(dir.path().join(folder).join("dialogue-en/episode.mp3")).unwrap();
+    assert!(mp3("a") == mp3("b"), "the same audio gives the same MP3");
+    // The stream really comes from the cache: swap the cached one for a marked copy.
+    let entry = files_under(&cache).into_iter().find(|p| p.extension().is_some_and(|e| e == "mp3")).expect("a cached stream");
+    let key = entry.file_stem().unwrap().to_str().unwrap().to_owned();
+    let store = narrate::cache::SegmentCache::new(cache.clone());
+    let mut marked = store.get_stream(&key).expect("intact");
+    marked.extend_from_slice(b"from the cache");
+    store.put_stream(&key, &marked).unwrap();
+    let out = dir.path().join("c");
+    let output = narrate(&["build", input, "--out", out.to_str().unwrap(), "--cache", cache_arg, "--quiet", "--format", "mp3"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(mp3("c").ends_with(b"from the cache"));
+    let cache_says = |action: &str| {
+        let output = narrate(&["cache", action, "--cache", cache_arg]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let stats = cache_says("stats");
+    assert!(stats.contains(" segments and 1 encoded MP3 streams"), "{stats}");
+    assert!(cache_says("clear").contains("removed"));
+    assert!(cache_says("stats").contains("holds 0 segments and 0 encoded MP3 streams"));
+}
+
