@@ -31,13 +31,17 @@ build:
 voices: build
 	$(NARRATE) voices install zh-baker
 
-test: setup build voices $(VENV)/bin/python
+test: setup build voices $(VENV)/bin/python check-reference
 	$(CARGO) test --release --locked
 
-# The native zh-baker voice against the ground-truth tensors in ../shared/reference. Not yet
-# part of `make test`: the acoustic model is still slightly outside tolerance (see README).
+# The native zh-baker voice against the ground-truth tensors in ../shared/reference (part of
+# `make test`; the tensors are not ours to commit, so without that folder the check says so).
 check-reference: build voices
-	$(CARGO) run --release --locked --example zh_baker_reference -- $(REFERENCE)
+	@if [ -d $(REFERENCE) ]; then \
+	  $(CARGO) run --release --locked --example zh_baker_reference -- $(REFERENCE); \
+	else \
+	  echo "check-reference: NOT RUN — $(REFERENCE) is missing (the ground truth lives outside the repo)"; \
+	fi
 
 $(VENV)/bin/python: tests/requirements.txt
 	python3 -m venv $(VENV)
