@@ -4,6 +4,8 @@
 
 mod cast;
 mod espeak;
+pub mod nn;
+pub mod piper;
 pub mod store;
 mod voice;
 pub mod zh_baker;
