@@ -151,37 +151,47 @@ impl RelativeAttention {
         })
     }
 
+    /// Attention with f64 sums (scores, softmax, weighted values): cheap at phoneme rate,
+    /// and it keeps the encoder's rounding well below what the flow would magnify.
     fn forward(&self, x: &Seq) -> Seq {
         let (steps, d, w) = (x.steps, self.head_size, self.window);
-        let mut q = self.query.forward(x);
+        let q = self.query.forward(x);
         let k = self.key.forward(x);
         let v = self.value.forward(x);
-        q.map_inplace(|e| e / (d as f32).sqrt());
+        let norm = (d as f32).sqrt();
         let mut context = Seq::zeros(steps, q.channels);
-        let mut scores = vec![0.0f32; steps];
+        let mut scores = vec![0.0f64; steps];
+        let mut sums = vec![0.0f64; d];
+        let mut query = vec![0.0f32; d];
         for h in 0..self.heads {
             let head = h * d..(h + 1) * d;
             for i in 0..steps {
-                let qi = &q.row(i)[head.clone()];
+                for (s, v) in query.iter_mut().zip(&q.row(i)[head.clone()]) {
+                    *s = v / norm;
+                }
                 for (j, s) in scores.iter_mut().enumerate() {
-                    *s = dot(qi, &k.row(j)[head.clone()]);
+                    *s = dot(&query, &k.row(j)[head.clone()]);
                     if let Some(r) = relative_index(i, j, w) {
-                        *s += dot(qi, &self.relative_keys[r * d..(r + 1) * d]);
+                        *s += dot(&query, &self.relative_keys[r * d..(r + 1) * d]);
                     }
                 }
-                softmax(&mut scores);
-                let out = &mut context.data[i * q.channels..(i + 1) * q.channels][head.clone()];
+                softmax64(&mut scores);
+                sums.fill(0.0);
                 for (j, &p) in scores.iter().enumerate() {
-                    for (o, vj) in out.iter_mut().zip(&v.row(j)[head.clone()]) {
-                        *o += p * vj;
+                    for (o, vj) in sums.iter_mut().zip(&v.row(j)[head.clone()]) {
+                        *o += p * *vj as f64;
                     }
                 }
                 for j in i.saturating_sub(w)..(i + w + 1).min(steps) {
                     let r = relative_index(i, j, w).expect("inside the window");
                     let p = scores[j];
-                    for (o, e) in out.iter_mut().zip(&self.relative_values[r * d..(r + 1) * d]) {
-                        *o += p * e;
+                    for (o, e) in sums.iter_mut().zip(&self.relative_values[r * d..(r + 1) * d]) {
+                        *o += p * *e as f64;
                     }
+                }
+                let out = &mut context.data[i * q.channels..(i + 1) * q.channels][head.clone()];
+                for (o, s) in out.iter_mut().zip(&sums) {
+                    *o = *s as f32;
                 }
             }
         }
@@ -195,8 +205,20 @@ fn relative_index(i: usize, j: usize, window: usize) -> Option<usize> {
     (0..=2 * window as isize).contains(&r).then_some(r as usize)
 }
 
-fn dot(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
+fn dot(a: &[f32], b: &[f32]) -> f64 {
+    a.iter().zip(b).map(|(&x, &y)| x as f64 * y as f64).sum()
+}
+
+fn softmax64(x: &mut [f64]) {
+    let max = x.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let mut sum = 0.0;
+    for v in x.iter_mut() {
+        *v = (*v - max).exp();
+        sum += *v;
+    }
+    for v in x.iter_mut() {
+        *v /= sum;
+    }
 }
 
 pub(crate) fn softmax(x: &mut [f32]) {

@@ -25,13 +25,15 @@ impl LayerNorm {
 
     pub fn forward_inplace(&self, x: &mut Seq) {
         debug_assert_eq!(x.channels, self.gamma.len());
-        let n = x.channels as f32;
+        // Sums in f64: the flow downstream magnifies the encoder's rounding errors (about
+        // 100× at some channels), so the encoder keeps them as small as it cheaply can.
+        let n = x.channels as f64;
         for row in x.rows_mut() {
-            let mean = row.iter().sum::<f32>() / n;
-            let var = row.iter().map(|v| (v - mean) * (v - mean)).sum::<f32>() / n;
-            let sd = (var + EPSILON).sqrt();
+            let mean = row.iter().map(|&v| v as f64).sum::<f64>() / n;
+            let var = row.iter().map(|&v| (v as f64 - mean).powi(2)).sum::<f64>() / n;
+            let sd = (var + EPSILON as f64).sqrt();
             for ((v, g), b) in row.iter_mut().zip(&self.gamma).zip(&self.beta) {
-                *v = (*v - mean) / sd * g + b;
+                *v = ((*v as f64 - mean) / sd * *g as f64 + *b as f64) as f32;
             }
         }
     }
