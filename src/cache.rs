@@ -55,6 +55,16 @@ impl Default for SegmentCache {
     }
 }
 
+/// The speaking parameters of a voice as one key part; the Piper-only ones appear only
+/// when set, so keys of other voices stay what they were.
+fn voice_parameters(voice: &VoiceProfile) -> String {
+    let mut text = format!("{:?} {:?} {:?}", voice.speed, voice.pitch, voice.formant);
+    if voice.speaker.is_some() || voice.noise_scale.is_some() || voice.noise_w.is_some() {
+        text.push_str(&format!(" {:?} {:?} {:?}", voice.speaker, voice.noise_scale, voice.noise_w));
+    }
+    text
+}
+
 impl SegmentCache {
     pub fn new(dir: PathBuf) -> Self {
         SegmentCache { dir }
@@ -69,7 +79,7 @@ impl SegmentCache {
             &voice.engine,
             &voice.voice,
             voice.language.code(),
-            &format!("{:?} {:?} {:?}", voice.speed, voice.pitch, voice.formant),
+            &voice_parameters(voice),
             spoken,
         ] {
             hasher.update((part.len() as u64).to_le_bytes());

