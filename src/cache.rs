@@ -10,6 +10,12 @@
 //! The cache also keeps encoded MP3 streams under a hash of the audio they encode (with
 //! the same kind of checked header), so the same episode built again — into another
 //! folder, or with other tags — is not encoded again.
+//!
+//! A folder narrate creates for its cache gets a `CACHEDIR.TAG` (the Cache Directory
+//! Tagging convention, which backup tools honour) naming narrate. `cache clear` empties
+//! only such a folder, and only when everything in it is a cache entry: pointed at a
+//! project or home folder by mistake (`--cache .`, `NARRATE_CACHE=~`), it refuses and
+//! removes nothing.
 
 use crate::audio::Buffer;
 use crate::error::{Error, Result};
@@ -27,6 +33,13 @@ const STREAM_HEADER_LEN: usize = 4 + 32;
 /// File extensions of the two kinds of entry.
 const SEGMENT: &str = "seg";
 const STREAM: &str = "mp3";
+/// The marker file of a cache folder, and what it says.
+const MARKER: &str = "CACHEDIR.TAG";
+const MARKER_TEXT: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
+# This file is a cache directory tag created by narrate (its segment cache).\n\
+# For information about cache directory tags see https://bford.info/cachedir/\n";
+/// Prefix of an entry being written (a killed run can leave one behind).
+const TEMP_PREFIX: &str = ".entry-";
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct SegmentCache {
@@ -128,8 +141,11 @@ impl SegmentCache {
     fn write(&self, key: &str, kind: &str, parts: &[&[u8]]) -> Result<()> {
         let path = self.path(key, kind);
         let dir = path.parent().unwrap_or(&self.dir);
-        std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
-        let mut temp = tempfile::Builder::new().prefix(".entry-").tempfile_in(dir).map_err(Error::io(dir))?;
+        if !dir.is_dir() {
+            self.open()?;
+            std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
+        }
+        let mut temp = tempfile::Builder::new().prefix(TEMP_PREFIX).tempfile_in(dir).map_err(Error::io(dir))?;
         for part in parts {
             temp.write_all(part).map_err(Error::io(&path))?;
         }
@@ -150,14 +166,112 @@ impl SegmentCache {
         Ok(stats)
     }
 
-    /// Removes every entry; returns what was removed.
+    /// Makes the cache ready to fill, before a build spends time synthesizing: creates the
+    /// folder with its marker if it does not exist (and marks a folder an older narrate
+    /// made, holding nothing but entries), and checks that a file can be written there.
+    pub fn open(&self) -> Result<()> {
+        let not_writable = |e: std::io::Error| Error::Usage(format!("cache folder {} is not writable: {e} (choose another with --cache DIR, or build with --no-cache)", self.dir.display()));
+        if !self.dir.exists() {
+            std::fs::create_dir_all(&self.dir).map_err(not_writable)?;
+        }
+        let marker = self.dir.join(MARKER);
+        if !marker.exists() && self.unknown_items()?.is_empty() {
+            std::fs::write(&marker, MARKER_TEXT).map_err(not_writable)?;
+        }
+        tempfile::Builder::new().prefix(TEMP_PREFIX).tempfile_in(&self.dir).map_err(not_writable)?;
+        Ok(())
+    }
+
+    /// Removes every entry, leaving the (marked) folder; returns what was removed. A folder
+    /// without narrate's marker, or holding anything but cache entries, is refused and left
+    /// untouched.
     pub fn clear(&self) -> Result<CacheStats> {
+        if !self.dir.exists() {
+            return Ok(CacheStats::default());
+        }
+        let refuse = |reason: String| Error::NotACache { dir: self.dir.clone(), reason };
+        let marked = std::fs::read_to_string(self.dir.join(MARKER)).is_ok_and(|text| text == MARKER_TEXT);
+        if !marked {
+            return Err(refuse(format!("it has no {MARKER} written by narrate")));
+        }
+        let unknown = self.unknown_items()?;
+        if let Some(first) = unknown.first() {
+            let more = match unknown.len() {
+                1 => String::new(),
+                n => format!(" and {} more", n - 1),
+            };
+            return Err(refuse(format!("it holds {}{more}, which narrate did not put there", first.display())));
+        }
         let stats = self.stats()?;
-        if self.dir.exists() {
-            std::fs::remove_dir_all(&self.dir).map_err(Error::io(&self.dir))?;
+        for shard in shards(&self.dir)? {
+            for entry in std::fs::read_dir(&shard).map_err(Error::io(&shard))? {
+                let path = entry.map_err(Error::io(&shard))?.path();
+                std::fs::remove_file(&path).map_err(Error::io(&path))?;
+            }
+            std::fs::remove_dir(&shard).map_err(Error::io(&shard))?;
         }
         Ok(stats)
     }
+
+    /// Everything in the cache folder that is not part of its layout (the marker, shard
+    /// folders named by two hex digits holding entries, and entries being written), as
+    /// paths relative to the folder.
+    fn unknown_items(&self) -> Result<Vec<PathBuf>> {
+        let mut unknown = Vec::new();
+        for item in std::fs::read_dir(&self.dir).map_err(Error::io(&self.dir))? {
+            let item = item.map_err(Error::io(&self.dir))?;
+            let name = item.file_name();
+            let is_dir = item.file_type().map_err(Error::io(item.path()))?.is_dir();
+            if !is_dir {
+                if name != MARKER {
+                    unknown.push(PathBuf::from(name));
+                }
+                continue;
+            }
+            let shard = name.to_str().filter(|n| n.len() == 2 && is_hex(n));
+            let Some(shard) = shard else {
+                unknown.push(PathBuf::from(name));
+                continue;
+            };
+            for entry in std::fs::read_dir(item.path()).map_err(Error::io(item.path()))? {
+                let entry = entry.map_err(Error::io(item.path()))?;
+                let file = entry.file_name();
+                let is_file = entry.file_type().map_err(Error::io(entry.path()))?.is_file();
+                let known = is_file && file.to_str().is_some_and(|f| is_entry_name(f, shard));
+                if !known {
+                    unknown.push(Path::new(shard).join(file));
+                }
+            }
+        }
+        unknown.sort();
+        Ok(unknown)
+    }
+}
+
+/// Whether `name` is an entry of shard `shard`: `<64 hex digits starting with shard>.seg`
+/// or `.mp3`, or an entry being written.
+fn is_entry_name(name: &str, shard: &str) -> bool {
+    if name.starts_with(TEMP_PREFIX) {
+        return true;
+    }
+    let Some((key, kind)) = name.rsplit_once('.') else { return false };
+    key.len() == 64 && is_hex(key) && key.starts_with(shard) && (kind == SEGMENT || kind == STREAM)
+}
+
+fn is_hex(text: &str) -> bool {
+    text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// The shard folders of a cache.
+fn shards(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    for item in std::fs::read_dir(dir).map_err(Error::io(dir))? {
+        let path = item.map_err(Error::io(dir))?.path();
+        if path.is_dir() {
+            found.push(path);
+        }
+    }
+    Ok(found)
 }
 
 /// Every entry file under the cache folder (none if it does not exist yet).
@@ -256,5 +370,40 @@ mod tests {
         let cleared = cache.clear().unwrap();
         assert_eq!((cleared.segments, cleared.streams), (1, 1));
         assert_eq!(cache.stats().unwrap(), CacheStats::default());
+    }
+
+    #[test]
+    fn clear_removes_only_a_marked_cache_of_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let audio = Buffer::new(24_000, vec![0.25; 10]);
+        let key = "cd".repeat(32);
+
+        // A folder narrate did not create: refused, untouched.
+        let project = dir.path().join("project");
+        std::fs::create_dir(&project).unwrap();
+        std::fs::write(project.join("notes.txt"), "mine").unwrap();
+        let cache = SegmentCache::new(project.clone());
+        cache.put(&key, &audio).unwrap();
+        let error = cache.clear().unwrap_err().to_string();
+        assert!(error.contains("not a narrate cache") && error.contains(MARKER), "{error}");
+        assert!(project.join("notes.txt").is_file() && cache.get(&key).is_some());
+
+        // A cache folder narrate made, with a stranger's file in it: refused, untouched.
+        let made = SegmentCache::new(dir.path().join("made"));
+        made.put(&key, &audio).unwrap();
+        assert!(made.dir.join(MARKER).is_file());
+        std::fs::write(made.dir.join(&key[..2]).join("keep.txt"), "mine").unwrap();
+        let error = made.clear().unwrap_err().to_string();
+        assert!(error.contains("keep.txt"), "{error}");
+        assert!(made.get(&key).is_some());
+        std::fs::remove_file(made.dir.join(&key[..2]).join("keep.txt")).unwrap();
+        assert_eq!(made.clear().unwrap().segments, 1);
+        assert!(made.dir.join(MARKER).is_file() && made.get(&key).is_none());
+
+        // An older narrate's cache (entries only, no marker) is marked when next opened.
+        std::fs::remove_file(made.dir.join(MARKER)).unwrap();
+        made.put(&key, &audio).unwrap();
+        made.open().unwrap();
+        assert_eq!(made.clear().unwrap().segments, 1);
     }
 }

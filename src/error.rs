@@ -56,6 +56,9 @@ pub enum Error {
     #[error("{}: not a publishable episode: {message}", dir.display())]
     Episode { dir: PathBuf, message: String },
 
+    #[error("{}: not a narrate cache ({reason}); nothing was removed", dir.display())]
+    NotACache { dir: PathBuf, reason: String },
+
     #[error("{0}")]
     Serve(String),
 

@@ -8,6 +8,7 @@
 pub mod article;
 pub mod audio;
 pub mod cache;
+mod episode_folder;
 mod error;
 pub mod export;
 pub mod feed;

@@ -9,7 +9,9 @@ use narrate::tts::{self, Cast, EngineSettings, Installed, VoiceCatalog, VoiceSto
 use narrate::export::tags::Cover;
 use narrate::cache::SegmentCache;
 use narrate::{AudioFormat, BuildOptions, BuildReport, Progress, ShowInfo};
-use std::path::PathBuf;
+use narrate::script::Script;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -209,6 +211,10 @@ struct BuildArgs {
     /// Synthesize everything again, without reading or filling the segment cache.
     #[arg(long)]
     no_cache: bool,
+    /// Rebuild even though the episode folder's script.json was edited by hand since it
+    /// was built (the edits are lost; build that script.json to keep them).
+    #[arg(long)]
+    force: bool,
 }
 
 /// How a command failed, for the exit code.
@@ -323,12 +329,17 @@ fn build(args: BuildArgs) -> Result<(), Failure> {
     // at the next utterance or file and cleans up after itself.
     ctrlc::set_handler(move || cancel.store(true, Ordering::Relaxed)).map_err(|e| format!("cannot handle Ctrl-C: {e}"))?;
     let batch = inputs.len() > 1;
-    let mut failed = 0;
-    for file in &inputs {
-        let result = narrate::load_script(file).and_then(|script| {
+    let loaded: Vec<(&PathBuf, narrate::Result<(Script, String)>)> = inputs
+        .iter()
+        .map(|file| (file, narrate::load_script(file).map(|script| {
             let slug = narrate::slug(file, &script);
-            narrate::build(&script, &slug, &options, &Bar::new(args.quiet))
-        });
+            (script, slug)
+        })))
+        .collect();
+    check_distinct_folders(&loaded, &args.out)?;
+    let mut failed = 0;
+    for (file, script) in loaded {
+        let result = script.and_then(|(script, slug)| narrate::build(&script, &slug, &options, &Bar::new(args.quiet)));
         match result {
             Ok(report) => {
                 if !args.quiet {
@@ -349,6 +360,28 @@ fn build(args: BuildArgs) -> Result<(), Failure> {
     if failed > 0 {
         eprintln!("narrate: {failed} of {} builds failed", inputs.len());
         return Err(Failure::Reported);
+    }
+    Ok(())
+}
+
+/// Refuses a batch in which two inputs would be built into the same episode folder (one
+/// would silently replace the other), before anything is synthesized.
+fn check_distinct_folders(loaded: &[(&PathBuf, narrate::Result<(Script, String)>)], out: &Path) -> Result<(), String> {
+    let mut seen: HashMap<String, &PathBuf> = HashMap::new();
+    for (file, script) in loaded {
+        let Ok((_, slug)) = script else { continue };
+        // Case-insensitive file systems would put Talk and talk in one folder too.
+        let Some(first) = seen.insert(slug.to_lowercase(), file) else { continue };
+        let folder = out.join(slug);
+        if std::fs::canonicalize(first).ok() == std::fs::canonicalize(file).ok() {
+            return Err(format!("{} is given twice", file.display()));
+        }
+        return Err(format!(
+            "{} and {} would both be built into {}; build them one at a time with different --out folders, or rename one of them",
+            first.display(),
+            file.display(),
+            folder.display()
+        ));
     }
     Ok(())
 }
@@ -405,6 +438,7 @@ fn build_options(args: &BuildArgs) -> Result<BuildOptions, String> {
         cache,
         jobs: args.jobs.map_or(cores, usize::from),
         cancel: Arc::new(AtomicBool::new(false)),
+        force: args.force,
     })
 }
 

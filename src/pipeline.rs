@@ -6,6 +6,7 @@ use crate::export;
 use crate::export::tags::{Cover, Mp3Tags};
 use crate::export::files::{CHAPTERS, CUES, MP3, SCRIPT, SRT, VTT, WAV};
 use crate::export::{chapters_json, mp3, transcript};
+use crate::episode_folder::{self, Staging};
 use crate::memory;
 use crate::mix::{self, Episode, MixSettings};
 use crate::plan::{self, Utterance};
@@ -43,6 +44,9 @@ pub struct BuildOptions {
     /// Set (e.g. by a Ctrl-C handler) to stop the build; it then fails with
     /// `Error::Interrupted` and leaves no partial file behind.
     pub cancel: Arc<AtomicBool>,
+    /// Rebuild even over a script.json edited by hand since the last build (the edits
+    /// are lost).
+    pub force: bool,
 }
 
 /// An audio file format of the episode.
@@ -129,7 +133,11 @@ pub fn build(script: &Script, slug: &str, options: &BuildOptions, progress: &dyn
     let dir = options.out_dir.join(slug);
     let stamp = BuildStamp::key(script, &keys, options);
     let plan = clock.lap();
-    if let Some(done) = BuildStamp::read(&dir).filter(|done| done.key == stamp) {
+    let previous = BuildStamp::read(&dir);
+    if !options.force {
+        check_script_not_edited(&dir, script, previous.as_ref())?;
+    }
+    if let Some(done) = previous.filter(|done| done.key == stamp) {
         let files = expected_files(&dir, options);
         if files.iter().all(|f| f.is_file()) {
             return Ok(BuildReport {
@@ -144,6 +152,13 @@ pub fn build(script: &Script, slug: &str, options: &BuildOptions, progress: &dyn
             });
         }
     }
+    episode_folder::check_replaceable(&dir, &[STAMP_FILE])?;
+    let staging = Staging::begin(&options.out_dir, slug)?;
+    if let Some(cache) = &options.cache {
+        cache.open()?;
+    }
+    let expected = mix::expected_duration(&utterances, &options.mix.pauses);
+    progress.note(&format!("{}: about {} of audio expected ({expected:.0} s, {} utterances)", dir.display(), mix::describe(expected), utterances.len()));
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.max(1))
         .build()
@@ -159,9 +174,14 @@ pub fn build(script: &Script, slug: &str, options: &BuildOptions, progress: &dyn
     if options.cancel.load(Ordering::Relaxed) {
         return Err(Error::Interrupted);
     }
-    std::fs::create_dir_all(&dir).map_err(Error::io(&dir))?;
-    let files = pool.install(|| write_episode(&dir, script, &episode, options))?;
-    BuildStamp { key: stamp, duration: episode.cues.duration, loudness: episode.loudness }.write(&dir)?;
+    let names = pool.install(|| write_episode(staging.path(), script, &episode, options))?;
+    let script_sha256 = Some(sha256_of(&staging.path().join(SCRIPT.name))?);
+    BuildStamp { key: stamp, duration: episode.cues.duration, loudness: episode.loudness, script_sha256 }.write(staging.path())?;
+    if options.cancel.load(Ordering::Relaxed) {
+        return Err(Error::Interrupted);
+    }
+    staging.commit()?;
+    let files = names.iter().map(|name| dir.join(name)).collect();
     let timings = Timings { plan, load, synthesis, speech, mix, write: clock.lap(), cached: stats.cached, synthesized: stats.synthesized };
 
     Ok(BuildReport {
@@ -190,6 +210,27 @@ fn expected_files(dir: &Path, options: &BuildOptions) -> Vec<PathBuf> {
 
 const TEXT_FILES: [&str; 5] = [VTT.name, SRT.name, CHAPTERS.name, CUES.name, SCRIPT.name];
 
+/// Refuses to build over a folder whose script.json was edited by hand since it was
+/// built — unless the edited script is what is being built.
+fn check_script_not_edited(dir: &Path, script: &Script, previous: Option<&BuildStamp>) -> Result<()> {
+    let path = dir.join(SCRIPT.name);
+    let Some(written) = previous.and_then(|stamp| stamp.script_sha256.as_deref()) else { return Ok(()) };
+    let Ok(now) = sha256_of(&path) else { return Ok(()) };
+    if now == written || Script::from_json_file(&path).is_ok_and(|edited| edited == *script) {
+        return Ok(());
+    }
+    let source = script.source.path.as_deref().unwrap_or("the article");
+    Err(Error::Usage(format!(
+        "{} was edited since it was built; to render the edited script run `narrate build {}`, or add --force to regenerate it from {source} (the edits are lost)",
+        path.display(),
+        path.display()
+    )))
+}
+
+fn sha256_of(path: &Path) -> Result<String> {
+    Ok(hex(&Sha256::digest(std::fs::read(path).map_err(Error::io(path))?)))
+}
+
 /// Written last into an episode folder: what the build was made from (a hash of the script,
 /// every segment key and the settings) and what it measured. A build whose inputs hash the
 /// same, with every file in place, has nothing to do.
@@ -198,6 +239,10 @@ struct BuildStamp {
     key: String,
     duration: f64,
     loudness: LoudnessReport,
+    /// SHA-256 of the script.json the build wrote, to tell a hand edit (none in stamps of
+    /// older versions).
+    #[serde(default)]
+    script_sha256: Option<String>,
 }
 
 const STAMP_FILE: &str = ".narrate-build.json";
@@ -266,10 +311,9 @@ impl Stopwatch {
     }
 }
 
-/// Writes the episode's files: the audio files side by side on the pool, then the text
-/// files, so the cue list and script never describe audio that is not there.
-fn write_episode(dir: &Path, script: &Script, episode: &Episode, options: &BuildOptions) -> Result<Vec<PathBuf>> {
-    export::remove_stale_temporaries(dir)?;
+/// Writes the episode's files into `dir` (the staging folder): the audio files side by
+/// side on the pool, then the text files. Returns their names.
+fn write_episode(dir: &Path, script: &Script, episode: &Episode, options: &BuildOptions) -> Result<Vec<&'static str>> {
     let chapters = mix::chapters(script, &episode.cues);
     let write_audio = |format: &AudioFormat| {
         let path = dir.join(format.file_name());
@@ -280,9 +324,9 @@ fn write_episode(dir: &Path, script: &Script, episode: &Episode, options: &Build
                 mp3::write_mp3(&path, &stream, &mp3_tags(script, &options.show), &chapters)?;
             }
         }
-        Ok(path)
+        Ok(format.file_name())
     };
-    let mut files = options.formats.par_iter().map(write_audio).collect::<Result<Vec<PathBuf>>>()?;
+    let mut files = options.formats.par_iter().map(write_audio).collect::<Result<Vec<&str>>>()?;
     let texts = [
         (VTT.name, transcript::vtt(script, &episode.cues)),
         (SRT.name, transcript::srt(script, &episode.cues)),
@@ -291,11 +335,11 @@ fn write_episode(dir: &Path, script: &Script, episode: &Episode, options: &Build
     for (name, text) in texts {
         let path = dir.join(name);
         export::write_atomic(&path, |w| w.write_all(text.as_bytes()))?;
-        files.push(path);
+        files.push(name);
     }
-    files.push(dir.join(CUES.name));
+    files.push(CUES.name);
     export::write_json(&dir.join(CUES.name), &episode.cues)?;
-    files.push(dir.join(SCRIPT.name));
+    files.push(SCRIPT.name);
     export::write_json(&dir.join(SCRIPT.name), script)?;
 
     Ok(files)

@@ -50,16 +50,9 @@ fn make_readable(_: &std::fs::File) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Removes temporary files a killed run (SIGKILL, power loss) left in `dir`.
-pub fn remove_stale_temporaries(dir: &Path) -> Result<()> {
-    for entry in std::fs::read_dir(dir).map_err(Error::io(dir))?.flatten() {
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX) {
-            std::fs::remove_file(entry.path()).map_err(Error::io(entry.path()))?;
-        }
-    }
-    Ok(())
+/// Whether `name` is a temporary file of [`write_atomic`] (one a killed run left behind).
+pub fn is_temporary(name: &str) -> bool {
+    name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)
 }
 
 pub fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {

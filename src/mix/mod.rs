@@ -5,10 +5,12 @@
 
 mod chapters;
 mod cues;
+mod estimate;
 mod pauses;
 
 pub use chapters::{chapters, Chapter};
 pub use cues::{Cues, SentenceCue, TurnCue};
+pub use estimate::{describe, expected_duration};
 pub use pauses::Pauses;
 
 use crate::audio::{self, Buffer, LoudnessReport};
