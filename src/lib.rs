@@ -11,6 +11,7 @@ pub mod cache;
 mod error;
 pub mod export;
 pub mod feed;
+mod html;
 mod lang;
 mod memory;
 pub mod mix;
