@@ -12,6 +12,7 @@ mod episode_folder;
 mod error;
 pub mod export;
 pub mod feed;
+mod html;
 mod lang;
 mod memory;
 pub mod mix;

@@ -47,10 +47,23 @@ enum Command {
         #[command(subcommand)]
         action: ShowAction,
     },
-    /// Add or update an episode in a show's catalog and rewrite its RSS feed (public/feed.xml).
+    /// Add or update an episode in a show and rewrite its feed and page (public/feed.xml, public/index.html).
     Publish {
-        /// Episode folder written by `narrate build` (output/<name>).
-        episode: PathBuf,
+        /// Episode folder written by `narrate build` (output/<name>); without one, the feed and
+        /// page are rebuilt (after editing show.toml).
+        episode: Option<PathBuf>,
+        /// The show's settings file.
+        #[arg(long, value_name = "FILE", default_value = "show.toml")]
+        show: PathBuf,
+        /// Replace a different published episode of the same name (it becomes a new episode
+        /// for podcast apps).
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Take an episode out of a show: its files, its feed item and its place on the page.
+    Unpublish {
+        /// The episode's name (its folder name, as `publish` listed it).
+        name: String,
         /// The show's settings file.
         #[arg(long, value_name = "FILE", default_value = "show.toml")]
         show: PathBuf,
@@ -286,10 +299,15 @@ fn run(command: Command) -> Result<(), Failure> {
             );
             Ok(())
         }
-        Command::Publish { episode, show } => {
-            let report = narrate::feed::publish(&episode, &show).map_err(|e| e.to_string())?;
-            let verb = if report.updated { "updated" } else { "added" };
-            println!("{verb} {} in {} ({} episodes)", report.episode_url, report.feed_path.display(), report.items);
+        Command::Publish { episode, show, replace } => {
+            let options = narrate::feed::PublishOptions { replace };
+            let report = narrate::feed::publish(episode.as_deref(), &show, options).map_err(|e| e.to_string())?;
+            print_publication(&report);
+            Ok(())
+        }
+        Command::Unpublish { name, show } => {
+            let report = narrate::feed::unpublish(&name, &show).map_err(|e| e.to_string())?;
+            print_publication(&report);
             Ok(())
         }
         Command::Serve { dir, port } => Ok(narrate::serve::serve(&dir, port, |addr| {
@@ -313,6 +331,31 @@ fn run(command: Command) -> Result<(), Failure> {
                 .into()),
             }
         }
+    }
+}
+
+/// What publishing did, then its notes (a drawn cover, placeholder settings) as warnings.
+fn print_publication(report: &narrate::feed::PublishReport) {
+    use narrate::feed::Outcome;
+    let what = match &report.episode {
+        Some((name, Outcome::Added)) => format!("added {name}"),
+        Some((name, Outcome::Updated)) => format!("updated {name}"),
+        Some((name, Outcome::Replaced)) => format!("replaced {name} with a new episode"),
+        Some((name, Outcome::Unchanged)) => format!("{name} is published already, unchanged"),
+        Some((name, Outcome::Removed)) => format!("removed {name}"),
+        None if report.feed_changed => "rebuilt the feed and page".to_owned(),
+        None => "feed and page are up to date".to_owned(),
+    };
+    let public = report.page_path.parent().unwrap_or(std::path::Path::new("."));
+    println!(
+        "{what}: {} episodes in {} and {} (preview: narrate serve {})",
+        report.items,
+        report.feed_path.display(),
+        report.page_path.display(),
+        public.display()
+    );
+    for note in &report.notes {
+        eprintln!("narrate: warning: {note}");
     }
 }
 

@@ -5,7 +5,7 @@
 use super::episode::is_valid_slug;
 use crate::export::write_json;
 use crate::script::Role;
-use crate::{Error, Result};
+use crate::{Error, Language, Result};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::HashSet;
 use std::path::Path;
@@ -49,6 +49,14 @@ pub struct Entry {
     pub transcripts: Vec<MediaFile>,
     pub chapters: Option<MediaFile>,
     pub persons: Vec<Person>,
+    /// What the episode was made from (the article's URL, else its file name; the title when
+    /// neither is known): an episode from another origin is another episode, not a new
+    /// version of this one. Catalogs written before it was kept have none.
+    #[serde(default)]
+    pub origin: Option<String>,
+    /// The spoken language (`en`, `zh`); catalogs written before it was kept have none.
+    #[serde(default)]
+    pub language: Option<Language>,
 }
 
 /// A file in the episode's public folder.
@@ -93,21 +101,41 @@ impl Catalog {
         write_json(path, self)
     }
 
-    /// Adds `entry`, or replaces the episode with the same slug while keeping its guid and
-    /// first publication date. Returns whether an episode was replaced.
-    pub fn upsert(&mut self, mut entry: Entry) -> bool {
-        match self.episodes.iter_mut().find(|e| e.slug == entry.slug) {
-            Some(existing) => {
-                entry.guid = existing.guid.clone();
-                entry.pub_date = existing.pub_date;
-                *existing = entry;
-                true
-            }
-            None => {
-                self.episodes.push(entry);
-                false
-            }
+    /// The published episode named `slug`.
+    pub fn get(&self, slug: &str) -> Option<&Entry> {
+        self.episodes.iter().find(|e| e.slug == slug)
+    }
+
+    /// Adds `entry`, or updates the episode with the same slug while keeping its guid, first
+    /// publication date and (when nothing else changed) its last publication date.
+    pub fn upsert(&mut self, mut entry: Entry) -> Upsert {
+        let Some(existing) = self.episodes.iter_mut().find(|e| e.slug == entry.slug) else {
+            self.episodes.push(entry);
+            return Upsert::Added;
+        };
+        entry.guid = existing.guid.clone();
+        entry.pub_date = existing.pub_date;
+        let updated = entry.updated;
+        entry.updated = existing.updated;
+        if entry == *existing {
+            return Upsert::Unchanged;
         }
+        entry.updated = updated;
+        *existing = entry;
+        Upsert::Updated
+    }
+
+    /// Puts `entry` in place of the episode with the same slug as a new episode: its own
+    /// guid and publication date, listed as published last.
+    pub fn replace(&mut self, entry: Entry) {
+        self.remove(&entry.slug);
+        self.episodes.push(entry);
+    }
+
+    /// Takes the episode named `slug` out of the catalog.
+    pub fn remove(&mut self, slug: &str) -> Option<Entry> {
+        let index = self.episodes.iter().position(|e| e.slug == slug)?;
+        Some(self.episodes.remove(index))
     }
 
     /// Episodes as the feed lists them: newest first.
@@ -116,6 +144,15 @@ impl Catalog {
         entries.sort_by(|a, b| b.pub_date.cmp(&a.pub_date).then_with(|| a.slug.cmp(&b.slug)));
         entries
     }
+}
+
+/// What [`Catalog::upsert`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Upsert {
+    Added,
+    Updated,
+    /// The episode was published before exactly as it is now.
+    Unchanged,
 }
 
 impl Entry {
@@ -167,15 +204,32 @@ mod tests {
     #[test]
     fn upsert_keeps_guid_and_first_date() {
         let mut catalog = Catalog::new("pg".into());
-        assert!(!catalog.upsert(entry("a", at("2024-01-01T10:00:00Z"))));
+        assert_eq!(catalog.upsert(entry("a", at("2024-01-01T10:00:00Z"))), Upsert::Added);
         let mut again = entry("a", at("2024-02-01T10:00:00Z"));
         again.guid = "other".into();
+        assert_eq!(catalog.upsert(again.clone()), Upsert::Unchanged);
+        assert_eq!(catalog.episodes[0].updated, at("2024-01-01T10:00:00Z"));
         again.title = "New title".into();
-        assert!(catalog.upsert(again));
+        assert_eq!(catalog.upsert(again), Upsert::Updated);
         assert_eq!(catalog.episodes.len(), 1);
         let a = &catalog.episodes[0];
         assert_eq!((a.guid.as_str(), a.title.as_str()), ("guid-a", "New title"));
         assert_eq!((a.pub_date, a.updated), (at("2024-01-01T10:00:00Z"), at("2024-02-01T10:00:00Z")));
+    }
+
+    #[test]
+    fn replace_gives_a_new_episode_and_remove_takes_it_out() {
+        let mut catalog = Catalog::new("pg".into());
+        catalog.upsert(entry("a", at("2024-01-01T10:00:00Z")));
+        catalog.upsert(entry("b", at("2024-01-02T10:00:00Z")));
+        let mut other = entry("a", at("2024-03-01T10:00:00Z"));
+        other.guid = "guid-a2".into();
+        catalog.replace(other);
+        let a = catalog.get("a").unwrap();
+        assert_eq!((a.guid.as_str(), a.pub_date), ("guid-a2", at("2024-03-01T10:00:00Z")));
+        assert_eq!(catalog.remove("b").map(|e| e.slug), Some("b".into()));
+        assert_eq!(catalog.remove("b"), None);
+        assert_eq!(catalog.episodes.len(), 1);
     }
 
     #[test]

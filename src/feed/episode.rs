@@ -67,6 +67,15 @@ impl Episode {
         files
     }
 
+    /// What the episode was made from: the article's URL, else its file name, else (for a
+    /// script written by hand) its title.
+    pub fn origin(&self) -> String {
+        let source = &self.script.source;
+        let url = source.url.as_deref().map(str::trim).filter(|u| !u.is_empty());
+        let file = source.path.as_deref().and_then(|p| Path::new(p).file_name()).and_then(|n| n.to_str());
+        url.or(file).map_or_else(|| self.script.title.trim().to_owned(), str::to_owned)
+    }
+
     /// The episode's summary: the article's intro, or else the first turn that is not a
     /// title or heading.
     pub fn description(&self) -> String {

@@ -1,7 +1,6 @@
 //! The show folder's layout, and placing files into its public part.
 
 use super::episode::{FileKind, PUBLISHED_FILES};
-use crate::export::write_atomic;
 use crate::{Error, Result};
 use std::path::{Path, PathBuf};
 
@@ -9,6 +8,7 @@ pub const CATALOG_FILE: &str = "catalog.json";
 pub const PUBLIC_DIR: &str = "public";
 pub const FEED_FILE: &str = "feed.xml";
 pub const EPISODES_DIR: &str = "episodes";
+pub const PAGE_FILE: &str = "index.html";
 
 /// Where a show's files are, given its show.toml (see the module documentation of `feed`).
 pub struct Layout {
@@ -31,21 +31,19 @@ impl Layout {
         self.public.join(FEED_FILE)
     }
 
+    pub fn page(&self) -> PathBuf {
+        self.public.join(PAGE_FILE)
+    }
+
     pub fn episode_dir(&self, slug: &str) -> PathBuf {
         self.public.join(EPISODES_DIR).join(slug)
     }
 }
 
-/// Copies `from` to `to` so that `to` is replaced only once the copy is complete.
-/// Returns the number of bytes copied.
-pub fn copy_file(from: &Path, to: &Path) -> Result<u64> {
-    let mut source = std::fs::File::open(from).map_err(Error::io(from))?;
-    let mut copied = 0;
-    write_atomic(to, |w| {
-        copied = std::io::copy(&mut source, w)?;
-        Ok(())
-    })?;
-    Ok(copied)
+/// Whether an episode's public folder holds a file publishing manages that the episode no
+/// longer has.
+pub fn has_stale(dir: &Path, keep: &[FileKind]) -> bool {
+    PUBLISHED_FILES.iter().filter(|k| !keep.contains(k)).any(|kind| dir.join(kind.name).exists())
 }
 
 /// Removes from an episode's public folder the files publishing manages that the episode
@@ -75,27 +73,17 @@ mod tests {
     }
 
     #[test]
-    fn copies_and_prunes() {
+    fn prunes_only_the_files_it_manages() {
         let dir = tempfile::tempdir().unwrap();
-        let from = dir.path().join("in.mp3");
-        std::fs::write(&from, b"12345").unwrap();
-        let out = dir.path().join("out");
-        std::fs::create_dir(&out).unwrap();
-        assert_eq!(copy_file(&from, &out.join("episode.mp3")).unwrap(), 5);
-        std::fs::write(out.join("transcript.vtt"), "x").unwrap();
-        std::fs::write(out.join("transcript.srt"), "x").unwrap();
-        std::fs::write(out.join("notes.txt"), "mine").unwrap();
-        remove_stale(&out, &[AUDIO[0], VTT]).unwrap();
-        let mut names: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        let out = dir.path();
+        for name in ["episode.mp3", "transcript.vtt", "transcript.srt", "notes.txt"] {
+            std::fs::write(out.join(name), "x").unwrap();
+        }
+        assert!(has_stale(out, &[AUDIO[0], VTT]));
+        remove_stale(out, &[AUDIO[0], VTT]).unwrap();
+        assert!(!has_stale(out, &[AUDIO[0], VTT]));
+        let mut names: Vec<_> = std::fs::read_dir(out).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
         names.sort();
         assert_eq!(names, ["episode.mp3", "notes.txt", "transcript.vtt"]);
-    }
-
-    #[test]
-    fn missing_source_names_the_source() {
-        let dir = tempfile::tempdir().unwrap();
-        let message = copy_file(&dir.path().join("nope.mp3"), &dir.path().join("out.mp3")).unwrap_err().to_string();
-        assert!(message.contains("nope.mp3"), "{message}");
-        assert!(!dir.path().join("out.mp3").exists());
     }
 }

@@ -90,8 +90,12 @@ fn item<W: Write>(xml: &mut Writer<W>, show: &Show, entry: &Entry) -> io::Result
         empty(xml, "enclosure", &[("url", &url(&enclosure.file)), ("length", &length), ("type", &enclosure.mime_type)])?;
         text(xml, "itunes:duration", &entry.duration_secs.to_string())?;
         text(xml, "itunes:episodeType", "full")?;
+        let transcript_language = entry.language.map(|l| l.code()).filter(|&code| code != show.language.primary());
         for transcript in &entry.transcripts {
             let mut attributes = vec![("url", url(&transcript.file)), ("type", transcript.mime_type.clone())];
+            if let Some(code) = transcript_language {
+                attributes.push(("language", code.into()));
+            }
             if transcript.mime_type == "text/vtt" {
                 attributes.push(("rel", "captions".into()));
             }
@@ -119,6 +123,14 @@ fn html(entry: &Entry) -> String {
         html.push_str(&format!("<p>Source: <a href=\"{link}\">{link}</a></p>"));
     }
     html
+}
+
+/// The `lastBuildDate` a feed written by [`write`] states.
+pub fn last_build_date(feed: &[u8]) -> Option<OffsetDateTime> {
+    let text = std::str::from_utf8(feed).ok()?;
+    let (_, rest) = text.split_once("<lastBuildDate>")?;
+    let (date, _) = rest.split_once("</lastBuildDate>")?;
+    OffsetDateTime::parse(date, &Rfc2822).ok()
 }
 
 fn rfc2822(time: OffsetDateTime, what: &str) -> io::Result<String> {
@@ -185,6 +197,7 @@ mod tests {
             assert!(feed.contains(expected), "missing {expected} in\n{feed}");
         }
         assert!(!feed.contains("<item>"));
+        assert_eq!(last_build_date(feed.as_bytes()), Some(at("2024-05-06T07:08:09Z")));
     }
 
     #[test]
@@ -223,6 +236,26 @@ mod tests {
         }
         assert!(!feed.contains('\u{1b}'));
     }
+
+    #[test]
+    fn transcript_language_only_when_it_differs_from_the_show() {
+        let mut catalog = Catalog::new("pg".into());
+        for (slug, language) in [("en-1", crate::Language::En), ("zh-1", crate::Language::Zh)] {
+            let mut e = entry(slug, at("2024-01-02T03:04:05Z"));
+            e.language = Some(language);
+            e.transcripts = vec![MediaFile { file: "transcript.srt".into(), length: 9, mime_type: "application/x-subrip".into() }];
+            catalog.upsert(e);
+        }
+        let feed = render(&show(""), &catalog);
+        let base = "https://pods.example.org/show/episodes";
+        assert!(feed.contains(&format!("<podcast:transcript url=\"{base}/zh-1/transcript.srt\" type=\"application/x-subrip\" language=\"zh\"/>")), "{feed}");
+        assert!(feed.contains(&format!("<podcast:transcript url=\"{base}/en-1/transcript.srt\" type=\"application/x-subrip\"/>")), "{feed}");
+        // A regional show language (en-us) still matches an English episode.
+        let regional = toml::from_str::<Show>(&format!("{}\nlanguage = \"en-US\"", SHOW_NO_LANGUAGE)).unwrap();
+        assert_eq!(render(&regional, &catalog).matches("language=\"").count(), 1);
+    }
+
+    const SHOW_NO_LANGUAGE: &str = "title = \"T\"\ndescription = \"D\"\nauthor = \"A\"\ncategory = \"News\"\nexplicit = false\nbase_url = \"https://pods.example.org/show\"";
 
     #[test]
     fn items_newest_first() {

@@ -16,7 +16,8 @@ pub struct Show {
     pub category: NonEmpty,
     pub subcategory: Option<NonEmpty>,
     pub explicit: bool,
-    pub artwork: Artwork,
+    /// The cover; without one, publishing draws one with the show's title.
+    pub artwork: Option<Artwork>,
     pub base_url: BaseUrl,
     /// The show's web page; the feed links to `base_url` when it is not given.
     pub link: Option<NonEmpty>,
@@ -68,10 +69,21 @@ impl Show {
 
     /// The local artwork file, resolved against the folder of `show_path` (None for a URL).
     pub fn artwork_file(&self, show_path: &Path) -> Option<PathBuf> {
-        match &self.artwork {
+        match self.artwork.as_ref()? {
             Artwork::File(path) => Some(show_path.parent().unwrap_or(Path::new(".")).join(path)),
             Artwork::Url(_) => None,
         }
+    }
+
+    /// Warnings for values still as `narrate show init` wrote them.
+    pub fn placeholder_warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        for (field, value, placeholder) in [("title", &self.title, PLACEHOLDER_TITLE), ("author", &self.author, PLACEHOLDER_AUTHOR)] {
+            if value.as_str() == placeholder {
+                warnings.push(format!("show.toml: {field} is still the placeholder \"{placeholder}\"; podcast apps will show it"));
+            }
+        }
+        warnings
     }
 
     /// The link for the channel: `link` if set, else where the feed is served.
@@ -79,6 +91,10 @@ impl Show {
         self.link.as_ref().map_or(self.base_url.as_str(), NonEmpty::as_str)
     }
 }
+
+/// The title and author the show.toml template starts with.
+pub const PLACEHOLDER_TITLE: &str = "My Podcast";
+pub const PLACEHOLDER_AUTHOR: &str = "Your Name";
 
 /// A TOML error as one line: `show.toml: line 4: invalid type: ...`.
 fn toml_error(path: &Path, text: &str, error: &toml::de::Error) -> Error {
@@ -113,6 +129,11 @@ impl TryFrom<String> for NonEmpty {
 impl LanguageTag {
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// The primary language subtag: `en` for `en-us`.
+    pub fn primary(&self) -> &str {
+        self.0.split('-').next().unwrap_or_default()
     }
 }
 
@@ -237,7 +258,8 @@ email = "ann@example.org"
         assert_eq!(show.title.as_str(), "Wind & Words");
         assert_eq!(show.language.as_str(), "en-us");
         assert_eq!(show.base_url.as_str(), "http://localhost:8080/");
-        assert_eq!(show.artwork, Artwork::File("cover.png".into()));
+        assert_eq!(show.artwork, Some(Artwork::File("cover.png".into())));
+        assert!(show.placeholder_warnings().is_empty());
         assert_eq!(show.link(), "http://localhost:8080/");
         assert_eq!(show.owner.unwrap().email.as_str(), "ann@example.org");
         assert_eq!(show.subcategory, None);
@@ -278,6 +300,15 @@ email = "ann@example.org"
     }
 
     #[test]
+    fn placeholders_are_warned_about() {
+        let show = load_text(&VALID.replace("Wind & Words", "My Podcast").replace("Narrate Team", "Your Name")).unwrap();
+        let warnings = show.placeholder_warnings();
+        assert_eq!(warnings.len(), 2);
+        assert!(warnings[0].contains("title is still the placeholder \"My Podcast\""), "{warnings:?}");
+        assert!(warnings[1].contains("author is still the placeholder \"Your Name\""), "{warnings:?}");
+    }
+
+    #[test]
     fn missing_field_is_named() {
         let message = load_text(&VALID.replace("author = \"Narrate Team\"\n", "")).unwrap_err().to_string();
         assert!(message.contains("missing field `author`"), "{message}");
@@ -288,6 +319,7 @@ email = "ann@example.org"
         let show = load_text(&VALID.replace("\"cover.png\"", "\"https://cdn.example.org/a b.png\"")).unwrap_err();
         assert!(show.to_string().contains("must not contain spaces"));
         let show = load_text(&VALID.replace("\"cover.png\"", "\"https://cdn.example.org/art.png\"")).unwrap();
-        assert_eq!(show.artwork, Artwork::Url("https://cdn.example.org/art.png".into()));
+        assert_eq!(show.artwork, Some(Artwork::Url("https://cdn.example.org/art.png".into())));
+        assert_eq!(load_text(&VALID.replace("artwork = \"cover.png\"\n", "")).unwrap().artwork, None);
     }
 }

@@ -6,8 +6,9 @@ use std::io::Write;
 use std::path::Path;
 
 const TEMPLATE: &str = r#"# The podcast's settings, read by `narrate publish`.
-# Episodes are published into the `public/` folder beside this file: serve that folder
-# at `base_url` (try: cd public && python3 -m http.server 8080).
+# Episodes are published into the `public/` folder beside this file, with the feed
+# (feed.xml) and the show's page (index.html). Serve that folder at `base_url`; to try it
+# on this machine: narrate serve public   (then open http://localhost:8080/)
 
 title = "My Podcast"
 description = "Articles and interviews, read aloud."
@@ -22,8 +23,9 @@ category = "News"
 # Whether episodes contain explicit content.
 explicit = false
 # Cover art: a square JPEG or PNG, 1400 to 3000 pixels, as a file path relative to this
-# file (copied into public/) or an https:// URL.
-artwork = "artwork.jpg"
+# file (copied into public/) or an https:// URL. Without it, publishing draws a cover
+# with the show's title.
+# artwork = "artwork.jpg"
 # Where the public/ folder is served; every URL in the feed starts with it.
 base_url = "http://localhost:8080/"
 # The show's own web page, if it has one (defaults to base_url).
@@ -60,6 +62,9 @@ mod tests {
         let show = Show::load(&path).unwrap();
         assert_eq!(show.title.as_str(), "My Podcast");
         assert_eq!(show.base_url.as_str(), "http://localhost:8080/");
+        assert_eq!(show.artwork, None);
+        assert_eq!(show.placeholder_warnings().len(), 2);
+        assert!(TEMPLATE.contains("narrate serve public"));
     }
 
     #[test]

@@ -12,11 +12,13 @@ pub struct Options {
     pub extras: bool,
     pub intro: bool,
     pub title: String,
+    /// The article's URL: what makes it the same episode or another one.
+    pub url: String,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { mp3: true, wav: true, extras: true, intro: true, title: "Wind Farms on the Steppe".into() }
+        Options { mp3: true, wav: true, extras: true, intro: true, title: "Wind Farms on the Steppe".into(), url: "https://example.org/news/wind?a=1&b=2".into() }
     }
 }
 
@@ -31,7 +33,7 @@ pub fn script(options: &Options) -> Script {
     Script {
         title: options.title.clone(),
         language: crate::Language::En,
-        source: Source { url: Some("https://example.org/news/wind?a=1&b=2".into()), ..Source::default() },
+        source: Source { url: Some(options.url.clone()), ..Source::default() },
         speakers: vec![
             Speaker { id: "host".into(), name: "Daniel Reed".into(), role: Role::Host },
             Speaker { id: "guest".into(), name: "Maria Ortega".into(), role: Role::Guest },
@@ -48,8 +50,10 @@ pub fn write(parent: &Path, slug: &str, options: &Options) -> PathBuf {
     std::fs::write(dir.join("script.json"), serde_json::to_string(&script(options)).unwrap()).unwrap();
     let cues = Cues { duration: 45.8, sample_rate: 44_100, ..Cues::default() };
     std::fs::write(dir.join("cues.json"), serde_json::to_string(&cues).unwrap()).unwrap();
+    if options.mp3 {
+        std::fs::write(dir.join("episode.mp3"), mp3(&options.title)).unwrap();
+    }
     let files = [
-        ("episode.mp3", options.mp3, "ID3 fake mp3"),
         ("episode.wav", options.wav, "RIFF fake wav, longer"),
         ("transcript.vtt", options.extras, "WEBVTT\n"),
         ("transcript.srt", options.extras, "1\n00:00:00,000 --> 00:00:01,000\nHi\n"),
@@ -61,6 +65,22 @@ pub fn write(parent: &Path, slug: &str, options: &Options) -> PathBuf {
         }
     }
     dir
+}
+
+/// Audio frames after the tag of a fake MP3.
+pub const MP3_FRAMES: &[u8] = b"fake mp3 frames";
+
+/// A fake MP3 as the build writes it: an ID3 tag with the episode's title and the build's
+/// album, then frames.
+pub fn mp3(title: &str) -> Vec<u8> {
+    use id3::TagLike;
+    let mut tag = id3::Tag::new();
+    tag.set_title(title);
+    tag.set_album("output");
+    let mut bytes = Vec::new();
+    tag.write_to(&mut bytes, id3::Version::Id3v23).unwrap();
+    bytes.extend_from_slice(MP3_FRAMES);
+    bytes
 }
 
 /// An RFC 3339 time, e.g. `2024-01-01T10:00:00Z`.
@@ -83,5 +103,7 @@ pub fn entry(slug: &str, pub_date: time::OffsetDateTime) -> Entry {
         transcripts: vec![],
         chapters: None,
         persons: vec![Person { name: "Ann".into(), role: Role::Host }],
+        origin: Some(format!("{slug}.md")),
+        language: Some(crate::Language::En),
     }
 }

@@ -10,6 +10,11 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'
 /// The namespace of `podcast:guid` values, fixed by the podcast namespace spec.
 const PODCAST_GUID_NAMESPACE: Uuid = Uuid::from_u128(0xead4c236_bf58_58c6_a2c6_a6b28d128cb6);
 
+/// `segment` percent-encoded for use as one segment of a URL path.
+pub fn segment(segment: &str) -> String {
+    utf8_percent_encode(segment, SEGMENT).to_string()
+}
+
 /// `base` followed by `segments`, each percent-encoded, joined by `/`.
 pub fn join(base: &BaseUrl, segments: &[&str]) -> String {
     let mut url = base.as_str().to_owned();

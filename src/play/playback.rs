@@ -9,6 +9,11 @@ use std::fmt::Write;
 /// Within this many seconds of a chapter's start, "previous" goes to the chapter before
 /// it; later it returns to the start of the current one (as music players do).
 const RESTART_GRACE_SECS: f64 = 3.0;
+/// A position this close before a chapter's start counts as that start. After a jump the
+/// player reports the chapter start a hair early (seconds go through `Duration`'s whole
+/// nanoseconds and back), and "next" from there must not land on the same chapter again;
+/// while paused, the position stays there, so that would stick.
+const AT_START_SECS: f64 = 0.001;
 
 /// A turn's speaker and when the turn starts.
 #[derive(Clone, Debug, PartialEq)]
@@ -55,13 +60,13 @@ impl Playback {
 
     /// Index of the chapter playing at `t`.
     pub fn chapter_at(&self, t: f64) -> Option<usize> {
-        let after = self.chapters.partition_point(|chapter| chapter.start <= t);
+        let after = self.chapters.partition_point(|chapter| chapter.start <= t + AT_START_SECS);
         after.checked_sub(1).or((!self.chapters.is_empty()).then_some(0))
     }
 
     /// Where "next chapter" goes from `t`: the next chapter's start, if there is one.
     pub fn next_chapter_start(&self, t: f64) -> Option<f64> {
-        self.chapters.iter().map(|chapter| chapter.start).find(|&start| start > t + f64::EPSILON)
+        self.chapters.iter().map(|chapter| chapter.start).find(|&start| start > t + AT_START_SECS)
     }
 
     /// Where "previous chapter" goes from `t`: the start of this chapter, or of the one
@@ -172,6 +177,38 @@ mod tests {
         assert_eq!(playback.previous_chapter_start(11.0), 0.0);
         assert_eq!(playback.previous_chapter_start(1.0), 0.0);
         assert_eq!(Playback::new(5.0, Vec::new(), Vec::new()).previous_chapter_start(4.0), 0.0);
+    }
+
+    /// Where the player says it is after jumping to `seconds` (or pausing there).
+    fn reported_after_seek(seconds: f64) -> f64 {
+        std::time::Duration::from_secs_f64(seconds).as_secs_f64()
+    }
+
+    #[test]
+    fn chapter_keys_move_on_from_exact_chapter_starts() {
+        // Starts that are not whole numbers of nanoseconds, as chapters from real cues are.
+        let starts = [0.0, 16.482154, 47.000000001, 3601.123456789];
+        let chapters = starts.windows(2).map(|w| chapter("c", w[0], w[1])).chain([chapter("last", 3601.123456789, 4000.0)]).collect();
+        let playback = Playback::new(4000.0, chapters, Vec::new());
+        // n, n, n from the top: each press lands on the following chapter, as it does when
+        // paused (the position then stays exactly where the last jump put it).
+        let mut t = 0.0;
+        for (index, &expected) in starts.iter().enumerate().skip(1) {
+            t = reported_after_seek(playback.next_chapter_start(t).expect("a next chapter"));
+            assert!((t - expected).abs() < 1e-6, "press {index}: {t} vs {expected}");
+            assert_eq!(playback.chapter_at(t), Some(index));
+            // The position a hair before the start (nanosecond truncation, frame
+            // alignment) is still that chapter.
+            assert_eq!(playback.chapter_at(expected - 1e-9), Some(index));
+            assert_eq!(playback.next_chapter_start(expected - 1e-9), starts.get(index + 1).copied());
+        }
+        assert_eq!(playback.next_chapter_start(t), None);
+        // p, p, p back from the last start: at a start, "previous" is the chapter before.
+        for index in (1..starts.len()).rev() {
+            t = reported_after_seek(playback.previous_chapter_start(t));
+            assert!((t - starts[index - 1]).abs() < 1e-6, "back to {index}: {t}");
+        }
+        assert_eq!(playback.previous_chapter_start(t), 0.0);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! Episodes are the folders `episodes/*/` (a published show) or `*/` (a build's output
 //! folder), and the served folder itself, that hold a `script.json` or `cues.json`.
 
-use super::html::escape;
+use crate::html::escape;
 use super::path::encode_segment;
 use crate::export::files::{AUDIO, CHAPTERS, CUES, FileKind, MP3, SCRIPT, SRT, VTT, WAV};
 use crate::mix::Cues;

@@ -6,7 +6,7 @@
 //! confining paths to the folder, streaming files) needs code of our own with any crate.
 
 mod connection;
-mod html;
+
 mod index;
 mod mime;
 mod path;
