@@ -33,9 +33,8 @@ voices: build
 	$(NARRATE) voices install zh-baker
 	$(NARRATE) voices install en-joe
 
-test: setup build voices $(VENV)/bin/python check-reference
+test: setup build voices $(VENV)/bin/python check-reference check-reference-en-joe
 	$(CARGO) test --release --locked
-	$(MAKE) --no-print-directory check-reference-en-joe
 
 # The native zh-baker voice against the ground-truth tensors in ../shared/reference (part of
 # `make test`; the tensors are not ours to commit, so without that folder the check says so).

@@ -162,7 +162,7 @@ impl StoreArgs {
 #[derive(Args)]
 struct VoiceArgs {
     /// Folder of voice profiles (*.toml) and casts/ [default: $NARRATE_VOICES, ./voices, or the shipped voices]
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", global = true)]
     voices: Option<PathBuf>,
 }
 
@@ -586,7 +586,7 @@ fn install_piper_voice(model: &std::path::Path, args: &VoiceArgs, store: &VoiceS
         return Ok(());
     };
     let text = format!(
-        "description = \"Piper voice {name}, installed from {}\"\nengine = \"piper\"\nvoice = \"{name}\"\nlanguage = \"{language}\"\n# speaker = 0      # multi-speaker voices: which speaker\n# noise_scale = 0.667\n# noise_w = 0.8\n",
+        "description = \"Piper voice {name}, installed from {}\"\nengine = \"piper\"\nvoice = \"{name}\"\nlanguage = \"{language}\"\n# noise_scale = 0.667\n# noise_w = 0.8\n",
         model.display().to_string().replace('\\', "/").replace('"', "'")
     );
     std::fs::create_dir_all(&voices_dir).map_err(|e| format!("{}: {e}", voices_dir.display()))?;
