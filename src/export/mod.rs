@@ -3,7 +3,7 @@
 
 pub mod chapters_json;
 pub mod files;
-mod info_frame;
+pub mod info_frame;
 pub mod mp3;
 mod tag_date;
 pub mod tags;
