@@ -125,6 +125,45 @@ impl SegmentCache {
         self.write(key, STREAM, &[STREAM_MAGIC, &Sha256::digest(stream), stream])
     }
 
+    /// The cached MP3 stream for `key` as an open file positioned at the stream, and its
+    /// length, if present and intact (checked by reading it through once).
+    pub fn stream_file(&self, key: &str) -> Option<(std::fs::File, u64)> {
+        use std::io::{Read, Seek, SeekFrom};
+        let path = self.path(key, STREAM);
+        let mut file = std::fs::File::open(&path).ok()?;
+        let mut header = [0u8; STREAM_HEADER_LEN];
+        let intact = file.read_exact(&mut header).is_ok() && &header[..4] == STREAM_MAGIC && {
+            let mut hasher = Sha256::new();
+            std::io::copy(&mut file, &mut hasher).is_ok() && hasher.finalize().as_slice() == &header[4..]
+        };
+        if !intact {
+            let _ = std::fs::remove_file(&path);
+            return None;
+        }
+        let len = file.seek(SeekFrom::End(0)).ok()? - STREAM_HEADER_LEN as u64;
+        file.seek(SeekFrom::Start(STREAM_HEADER_LEN as u64)).ok()?;
+        Some((file, len))
+    }
+
+    /// Stores an MP3 stream made of `head` and then everything `rest` reads, atomically.
+    pub fn put_stream_from(&self, key: &str, head: &[u8], rest: &mut (impl std::io::Read + std::io::Seek)) -> Result<()> {
+        use std::io::SeekFrom;
+        let path = self.path(key, STREAM);
+        let io = Error::io(&path);
+        let mut hasher = Sha256::new();
+        hasher.update(head);
+        rest.seek(SeekFrom::Start(0)).map_err(Error::io(&path))?;
+        std::io::copy(rest, &mut hasher).map_err(Error::io(&path))?;
+        rest.seek(SeekFrom::Start(0)).map_err(io)?;
+        let digest = hasher.finalize();
+        self.write_with(key, STREAM, |temp| {
+            temp.write_all(STREAM_MAGIC)?;
+            temp.write_all(&digest)?;
+            temp.write_all(head)?;
+            std::io::copy(rest, temp).map(|_| ())
+        })
+    }
+
     fn read<T>(&self, key: &str, kind: &str, decode: fn(&[u8]) -> Option<T>) -> Option<T> {
         let path = self.path(key, kind);
         let bytes = std::fs::read(&path).ok()?;
@@ -139,6 +178,11 @@ impl SegmentCache {
 
     /// Writes the entry made of `parts`, atomically.
     fn write(&self, key: &str, kind: &str, parts: &[&[u8]]) -> Result<()> {
+        self.write_with(key, kind, |temp| parts.iter().try_for_each(|part| temp.write_all(part)))
+    }
+
+    /// Writes the entry `fill` writes, atomically.
+    fn write_with(&self, key: &str, kind: &str, fill: impl FnOnce(&mut std::io::BufWriter<&mut std::fs::File>) -> std::io::Result<()>) -> Result<()> {
         let path = self.path(key, kind);
         let dir = path.parent().unwrap_or(&self.dir);
         if !dir.is_dir() {
@@ -146,8 +190,9 @@ impl SegmentCache {
             std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
         }
         let mut temp = tempfile::Builder::new().prefix(TEMP_PREFIX).tempfile_in(dir).map_err(Error::io(dir))?;
-        for part in parts {
-            temp.write_all(part).map_err(Error::io(&path))?;
+        {
+            let mut writer = std::io::BufWriter::new(temp.as_file_mut());
+            fill(&mut writer).and_then(|()| writer.flush()).map_err(Error::io(&path))?;
         }
         temp.persist(&path).map_err(|e| Error::io(&path)(e.error))?;
         Ok(())

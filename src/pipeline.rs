@@ -1,11 +1,11 @@
 //! The pipeline from a script to an episode folder: plan, synthesize, mix, write.
 
-use crate::audio::{Buffer, LoudnessReport};
+use crate::audio::{self, Buffer, LoudnessReport};
 use crate::error::{Error, Result};
 use crate::export;
 use crate::export::tags::{Cover, Mp3Tags};
 use crate::export::files::{CHAPTERS, CUES, MP3, SCRIPT, SRT, VTT, WAV};
-use crate::export::{chapters_json, mp3, transcript};
+use crate::export::{chapters_json, info_frame, mp3, transcript};
 use crate::episode_folder::{self, Staging};
 use crate::memory;
 use crate::mix::{self, Episode, MixSettings};
@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::io::Write;
+use std::io::{Seek, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -163,20 +163,30 @@ pub fn build(script: &Script, slug: &str, options: &BuildOptions, progress: &dyn
         .num_threads(options.jobs.max(1))
         .build()
         .map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
-    let (stats, segments) = pool.install(|| synthesize(&utterances, &keys, options, progress))?;
+    // Segments go to the cache as they are made (to a temporary one with --no-cache) and
+    // the mixer reads them back from there: memory does not grow with the episode.
+    let scratch;
+    let store = match &options.cache {
+        Some(cache) => cache,
+        None => {
+            scratch = ScratchCache::new()?;
+            &scratch.cache
+        }
+    };
+    let (stats, speech) = pool.install(|| synthesize(&utterances, &keys, store, options, progress))?;
     let (load, synthesis) = (stats.load, clock.lap() - stats.load);
-    let speech = segments.iter().map(Buffer::duration).sum();
     memory::release_freed();
-    let episode = pool.install(|| mix::mix(script, &utterances, segments, &options.mix))?;
-    memory::release_freed();
+    let segments = CachedSegments { cache: store, keys: &keys };
+    let episode = pool.install(|| mix::mix(script, &utterances, &segments, &options.mix))?;
     let mix = clock.lap();
 
     if options.cancel.load(Ordering::Relaxed) {
         return Err(Error::Interrupted);
     }
-    let names = pool.install(|| write_episode(staging.path(), script, &episode, options))?;
+    let audio_key = audio_key(&utterances, &keys, &options.mix);
+    let (names, loudness) = pool.install(|| write_episode(staging.path(), script, &episode, &audio_key, options))?;
     let script_sha256 = Some(sha256_of(&staging.path().join(SCRIPT.name))?);
-    BuildStamp { key: stamp, duration: episode.cues.duration, loudness: episode.loudness, script_sha256 }.write(staging.path())?;
+    BuildStamp { key: stamp, duration: episode.cues.duration, loudness, script_sha256 }.write(staging.path())?;
     if options.cancel.load(Ordering::Relaxed) {
         return Err(Error::Interrupted);
     }
@@ -188,7 +198,7 @@ pub fn build(script: &Script, slug: &str, options: &BuildOptions, progress: &dyn
         dir,
         files,
         duration: episode.cues.duration,
-        loudness: episode.loudness,
+        loudness,
         utterances: utterances.len(),
         voices: speaker_voices(script, options)?,
         timings,
@@ -311,22 +321,19 @@ impl Stopwatch {
     }
 }
 
-/// Writes the episode's files into `dir` (the staging folder): the audio files side by
-/// side on the pool, then the text files. Returns their names.
-fn write_episode(dir: &Path, script: &Script, episode: &Episode, options: &BuildOptions) -> Result<Vec<&'static str>> {
+/// Writes the episode's files into `dir` (the staging folder): the audio files, streamed
+/// from the mix, then the text files. Returns their names and the audio's loudness.
+fn write_episode(dir: &Path, script: &Script, episode: &Episode, audio_key: &str, options: &BuildOptions) -> Result<(Vec<&'static str>, LoudnessReport)> {
     let chapters = mix::chapters(script, &episode.cues);
-    let write_audio = |format: &AudioFormat| {
-        let path = dir.join(format.file_name());
-        match format {
-            AudioFormat::Wav => export::write_wav(&path, &episode.audio)?,
-            AudioFormat::Mp3 => {
-                let stream = mp3_stream(&path, &episode.audio, options.cache.as_ref())?;
-                mp3::write_mp3(&path, &stream, &mp3_tags(script, &options.show), &chapters)?;
-            }
-        }
-        Ok(format.file_name())
-    };
-    let mut files = options.formats.par_iter().map(write_audio).collect::<Result<Vec<&str>>>()?;
+    let loudness = write_audio(dir, episode, audio_key, options)?;
+    if options.formats.contains(&AudioFormat::Mp3) {
+        // (the stream was written beside the tagged file; see write_audio)
+        let stream = dir.join(MP3_STREAM);
+        let mut file = std::fs::File::open(&stream).map_err(Error::io(&stream))?;
+        mp3::write_mp3(&dir.join(MP3.name), &mut file, &mp3_tags(script, &options.show), &chapters)?;
+        std::fs::remove_file(&stream).map_err(Error::io(&stream))?;
+    }
+    let mut files: Vec<&str> = options.formats.iter().map(|format| format.file_name()).collect();
     let texts = [
         (VTT.name, transcript::vtt(script, &episode.cues)),
         (SRT.name, transcript::srt(script, &episode.cues)),
@@ -341,21 +348,129 @@ fn write_episode(dir: &Path, script: &Script, episode: &Episode, options: &Build
     export::write_json(&dir.join(CUES.name), &episode.cues)?;
     files.push(SCRIPT.name);
     export::write_json(&dir.join(SCRIPT.name), script)?;
-
-    Ok(files)
+    Ok((files, loudness))
 }
 
-/// The MP3 stream of `audio`: from the cache if the same audio was encoded before,
-/// otherwise encoded (and added to the cache).
-fn mp3_stream(path: &Path, audio: &Buffer, cache: Option<&SegmentCache>) -> Result<Vec<u8>> {
-    let Some(cache) = cache else { return mp3::encode(path, audio) };
-    let key = mp3::stream_key(audio);
-    if let Some(stream) = cache.get_stream(&key) {
-        return Ok(stream);
+/// The untagged MP3 stream, in the staging folder until it is tagged.
+const MP3_STREAM: &str = ".episode.mp3-stream";
+
+/// Streams the mixed audio into episode.wav and the MP3 stream (taken from the cache when
+/// the same audio was encoded before, and added to it otherwise). If the true peak comes
+/// out over the ceiling (the limiter's estimate and the meter's disagree), the audio is
+/// written again a little lower.
+fn write_audio(dir: &Path, episode: &Episode, audio_key: &str, options: &BuildOptions) -> Result<LoudnessReport> {
+    let audio = &episode.audio;
+    let wants = |format| options.formats.contains(&format);
+    let stream_key = mp3::stream_key(audio_key);
+    let cached = match (&options.cache, wants(AudioFormat::Mp3)) {
+        (Some(cache), true) => cache.stream_file(&stream_key),
+        _ => None,
+    };
+    let encode = wants(AudioFormat::Mp3) && cached.is_none();
+    let mut trim_db = 0.0;
+    loop {
+        let wav_path = dir.join(WAV.name);
+        let mut wav = match wants(AudioFormat::Wav) {
+            true => {
+                let file = std::fs::File::create(&wav_path).map_err(Error::io(&wav_path))?;
+                Some(audio::WavStream::new(std::io::BufWriter::with_capacity(1 << 20, file), audio.rate())?)
+            }
+            false => None,
+        };
+        let mut joiner = (encode && audio.encodes_mp3()).then(|| tempfile::tempfile_in(dir).map(|f| info_frame::Joiner::new(std::io::BufWriter::new(f)))).transpose().map_err(Error::io(dir))?;
+        // At another rate than the MP3's, the MP3 is made from the whole episode resampled.
+        let mut whole = (encode && !audio.encodes_mp3()).then(Vec::new);
+        let report = audio.render(trim_db, encode, |block| {
+            if let Some(wav) = &mut wav {
+                wav.write(block.samples)?;
+            }
+            if let (Some(joiner), Some(stream)) = (&mut joiner, &block.mp3) {
+                joiner.push(stream).map_err(|message| mp3_error(dir, message))?;
+            }
+            if let Some(whole) = &mut whole {
+                whole.extend_from_slice(block.samples);
+            }
+            Ok(())
+        })?;
+        if let Some(trim) = audio.trim_for(report.true_peak_dbtp) {
+            trim_db += trim;
+            continue;
+        }
+        if let Some(wav) = wav {
+            wav.finish()?;
+        }
+        let stream_path = dir.join(MP3_STREAM);
+        let write_stream = |head: &[u8], rest: &mut std::fs::File| -> Result<()> {
+            if let (Some(cache), true) = (&options.cache, encode) {
+                cache.put_stream_from(&stream_key, head, rest)?;
+            }
+            rest.seek(std::io::SeekFrom::Start(0)).map_err(Error::io(&stream_path))?;
+            export::write_atomic(&stream_path, |w| {
+                w.write_all(head)?;
+                std::io::copy(rest, w).map(|_| ())
+            })
+        };
+        if let Some(joiner) = joiner {
+            let (info, audio_frames) = joiner.finish().map_err(|message| mp3_error(dir, message))?;
+            let mut file = audio_frames.into_inner().map_err(|e| Error::io(dir)(e.into_error()))?;
+            write_stream(&info, &mut file)?;
+        }
+        if let Some(whole) = whole {
+            let stream = mp3::encode(&dir.join(MP3.name), &Buffer::new(audio.rate(), whole))?;
+            let mut file = tempfile::tempfile_in(dir).map_err(Error::io(dir))?;
+            file.write_all(&stream).map_err(Error::io(dir))?;
+            write_stream(&[], &mut file)?;
+        }
+        if let Some((mut file, _)) = cached {
+            export::write_atomic(&stream_path, |w| std::io::copy(&mut file, w).map(|_| ()))?;
+        }
+        return Ok(report);
     }
-    let stream = mp3::encode(path, audio)?;
-    cache.put_stream(&key, &stream)?;
-    Ok(stream)
+}
+
+fn mp3_error(dir: &Path, message: String) -> Error {
+    Error::Encode { path: dir.join(MP3.name), message: format!("MP3: {message}") }
+}
+
+/// A hash of everything the episode's audio is made from (each segment's key, the pauses
+/// between them, which voice speaks it, the mix settings): the MP3 stream cache's key.
+fn audio_key(utterances: &[Utterance], keys: &[String], settings: &MixSettings) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(format!("{} {settings:?}", env!("CARGO_PKG_VERSION")));
+    for (utterance, key) in utterances.iter().zip(keys) {
+        hasher.update(format!("{key} {:?} {}", utterance.boundary, utterance.voice.name));
+    }
+    hex(&hasher.finalize())
+}
+
+/// The segments of a build, read back from the cache they were put in.
+struct CachedSegments<'a> {
+    cache: &'a SegmentCache,
+    keys: &'a [String],
+}
+
+impl mix::Segments for CachedSegments<'_> {
+    fn segment(&self, index: usize) -> Result<Buffer> {
+        let path = &self.cache.dir;
+        self.cache.get(&self.keys[index]).ok_or_else(|| {
+            Error::Usage(format!("a synthesized segment went missing from the cache in {} during the build; build again", path.display()))
+        })
+    }
+}
+
+/// A segment cache in a temporary folder, for builds with --no-cache; removed when dropped.
+struct ScratchCache {
+    cache: SegmentCache,
+    _dir: tempfile::TempDir,
+}
+
+impl ScratchCache {
+    fn new() -> Result<Self> {
+        let dir = tempfile::Builder::new().prefix("narrate-segments-").tempdir().map_err(Error::io(std::env::temp_dir()))?;
+        let cache = SegmentCache::new(dir.path().to_path_buf());
+        cache.open()?;
+        Ok(ScratchCache { cache, _dir: dir })
+    }
 }
 
 fn mp3_tags(script: &Script, show: &ShowInfo) -> Mp3Tags {
@@ -395,15 +510,11 @@ fn segment_keys(utterances: &[Utterance], settings: &EngineSettings) -> Result<V
     Ok(keys)
 }
 
-/// Speaks the utterances on the current rayon pool: what the segment cache holds is read
-/// from it, and only the engines needed for the rest are opened (fresh segments are added
-/// to the cache). The result is in utterance order and does not depend on the number of
-/// workers.
-fn synthesize(utterances: &[Utterance], keys: &[String], options: &BuildOptions, progress: &dyn Progress) -> Result<(SynthesisStats, Vec<Buffer>)> {
-    let cached: Vec<Option<Buffer>> = match &options.cache {
-        Some(cache) => keys.par_iter().map(|key| cache.get(key)).collect(),
-        None => vec![None; utterances.len()],
-    };
+/// Speaks the utterances on the current rayon pool into `cache`: what it holds (checked
+/// intact) is kept, and only the engines needed for the rest are opened. Returns the
+/// stats and the seconds of speech.
+fn synthesize(utterances: &[Utterance], keys: &[String], cache: &SegmentCache, options: &BuildOptions, progress: &dyn Progress) -> Result<(SynthesisStats, f64)> {
+    let cached: Vec<Option<f64>> = keys.par_iter().map(|key| cache.get(key).map(|audio| audio.duration())).collect();
     let opening = Instant::now();
     let mut engines: HashMap<&str, Box<dyn Synthesizer>> = HashMap::new();
     let mut prepared: HashSet<&str> = HashSet::new();
@@ -419,13 +530,13 @@ fn synthesize(utterances: &[Utterance], keys: &[String], options: &BuildOptions,
     let load = opening.elapsed();
     let hits = cached.iter().filter(|hit| hit.is_some()).count();
     progress.start(utterances.len());
-    let segments = (utterances, keys, cached)
+    let durations = (utterances, keys, cached)
         .into_par_iter()
         .enumerate()
         .map(|(index, (utterance, key, hit))| {
-            if let Some(audio) = hit {
+            if let Some(seconds) = hit {
                 progress.advance(utterance);
-                return Ok(audio);
+                return Ok(seconds);
             }
             if options.cancel.load(Ordering::Relaxed) {
                 return Err(Error::Interrupted);
@@ -438,15 +549,13 @@ fn synthesize(utterances: &[Utterance], keys: &[String], options: &BuildOptions,
                     Error::Synthesis { turn: utterance.turn + 1, sentence: sentence_in_turn(utterances, index), engine: utterance.voice.engine.clone(), message }
                 }
             })?;
-            if let Some(cache) = &options.cache {
-                cache.put(key, &audio)?;
-            }
+            cache.put(key, &audio)?;
             progress.advance(utterance);
-            Ok(audio)
+            Ok(audio.duration())
         })
-        .collect::<Result<Vec<Buffer>>>()?;
+        .collect::<Result<Vec<f64>>>()?;
     progress.finish();
-    Ok((SynthesisStats { load, cached: hits, synthesized: utterances.len() - hits }, segments))
+    Ok((SynthesisStats { load, cached: hits, synthesized: utterances.len() - hits }, durations.iter().sum()))
 }
 
 /// 1-based position of utterance `index` among its turn's utterances (for error messages).

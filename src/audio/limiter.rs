@@ -49,6 +49,27 @@ pub fn limit(buffer: &mut Buffer, ceiling_dbtp: f64) {
     limit_reversibly(buffer, ceiling_dbtp);
 }
 
+/// Whether [`limit`] would leave audio whose largest sample magnitude is `peak` as it is
+/// (no interpolated value between its samples can reach the ceiling).
+pub fn leaves_untouched(peak: f32, ceiling_dbtp: f64) -> bool {
+    let ceiling = db_to_amplitude(ceiling_dbtp - SAFETY_MARGIN_DB) as f32;
+    peak * worst_case_gain(&interpolation_kernels()) <= ceiling
+}
+
+/// The most the interpolation kernels can raise a value above the samples around it.
+fn worst_case_gain(kernels: &[[f32; TAPS]]) -> f32 {
+    kernels.iter().map(|k| k.iter().map(|c| c.abs()).sum::<f32>()).fold(1.0, f32::max)
+}
+
+/// Samples of context a piece of a longer signal needs on each side (before, after) for
+/// [`limit`] to treat it as it would inside the whole: the look-ahead and interpolation
+/// reach after it, and before it the release back to unity gain.
+pub fn context(rate: u32) -> (usize, usize) {
+    let rate = f64::from(rate.max(1));
+    let lookahead = ((LOOKAHEAD_SECS * rate).round() as usize).max(1);
+    (HALF_TAPS + lookahead + (RELEASE_SPANS * RELEASE_SECS * rate) as usize, lookahead + 2 * HALF_TAPS)
+}
+
 /// The gain a limiter pass applied: per region, the factor for each sample.
 pub(super) type AppliedGain = Vec<(std::ops::Range<usize>, Vec<f32>)>;
 
@@ -117,10 +138,7 @@ fn regions(peaks: &[(usize, f32)], ahead: usize, behind: usize, len: usize) -> V
 /// FIR work is only spent near loud peaks.
 fn required_gain(samples: &[f32], ceiling: f32) -> Vec<(usize, f32)> {
     let kernels = interpolation_kernels();
-    let worst_case_gain = kernels
-        .iter()
-        .map(|k| k.iter().map(|c| c.abs()).sum::<f32>())
-        .fold(1.0, f32::max);
+    let worst_case_gain = worst_case_gain(&kernels);
     let len = samples.len();
     let blocks: Vec<usize> = (0..len).step_by(SKIP_BLOCK * PARALLEL_BLOCKS).collect();
     let per_block = blocks.into_par_iter().map(|first| {

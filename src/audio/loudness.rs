@@ -122,6 +122,45 @@ pub fn integrated_loudness_of<'a>(rate: u32, parts: impl IntoIterator<Item = &'a
     integrated(std::slice::from_ref(&meter))
 }
 
+/// Integrated loudness of audio fed to it piece by piece, in order (an episode streamed
+/// from disk, or one voice's segments).
+pub struct LoudnessMeter {
+    meter: EbuR128,
+    samples: usize,
+}
+
+impl LoudnessMeter {
+    pub fn new(rate: u32) -> Result<Self, AudioError> {
+        if rate == 0 {
+            return Err(AudioError::InvalidRate(0));
+        }
+        Ok(LoudnessMeter { meter: EbuR128::new(1, rate, Mode::I)?, samples: 0 })
+    }
+
+    /// Feeds the next samples (non-finite ones count as 0).
+    pub fn add(&mut self, samples: &[f32]) -> Result<(), AudioError> {
+        self.samples += samples.len();
+        feed(&mut self.meter, samples).map(|_| ())
+    }
+
+    /// The integrated loudness of everything fed (errors as [`measure`] does).
+    pub fn integrated(&self) -> Result<f64, AudioError> {
+        let seconds = self.samples as f64 / f64::from(self.meter.rate());
+        if seconds < MIN_SECONDS {
+            return Err(AudioError::TooShort { seconds });
+        }
+        integrated(std::slice::from_ref(&self.meter))
+    }
+}
+
+/// The true peak (linear, 4x oversampled as ebur128 measures it) of `block`, with the
+/// meter's filter first run over `lead`, the audio just before it.
+pub fn true_peak_of(rate: u32, lead: &[f32], block: &[f32]) -> Result<f64, AudioError> {
+    let mut meter = EbuR128::new(1, rate, Mode::TRUE_PEAK)?;
+    feed(&mut meter, lead)?;
+    feed(&mut meter, block)
+}
+
 fn integrated(meters: &[EbuR128]) -> Result<f64, AudioError> {
     let lufs = EbuR128::loudness_global_multiple(meters.iter())?;
     if lufs.is_finite() {

@@ -18,12 +18,12 @@ mod wav;
 
 pub use buffer::Buffer;
 pub use fade::{fade_edges, trim_silence};
-pub use limiter::limit;
-pub use loudness::{LoudnessReport, integrated_loudness_of, measure, normalize_loudness};
+pub use limiter::{context as limiter_context, leaves_untouched, limit};
+pub use loudness::{LoudnessMeter, LoudnessReport, integrated_loudness_of, measure, normalize_loudness, true_peak_of};
 pub use pitch::median_f0;
 pub use pitch_shift::{shift_pitch, shift_voice};
 pub use resample::{resample, resampled_len};
-pub use wav::{read_wav, write_wav};
+pub use wav::{WavStream, read_wav, write_wav};
 
 /// Everything that can go wrong in the audio module.
 #[derive(Debug, thiserror::Error)]

@@ -17,27 +17,40 @@ const WRITE_CHUNK: usize = 1 << 16;
 /// half a step) and clamped to the i16 range, so +1.0 becomes 32767;
 /// non-finite samples are written as 0.
 pub fn write_wav<W: Write + Seek>(buffer: &Buffer, out: W) -> Result<(), AudioError> {
-    if buffer.rate == 0 {
-        return Err(AudioError::InvalidRate(0));
-    }
-    let spec = WavSpec {
-        channels: 1,
-        sample_rate: buffer.rate,
-        bits_per_sample: 16,
-        sample_format: SampleFormat::Int,
-    };
-    let mut writer = WavWriter::new(out, spec)?;
-    for chunk in buffer.samples.chunks(WRITE_CHUNK) {
-        // Chunk length is at most WRITE_CHUNK, so it fits in u32, and exactly
-        // that many samples are written, as the sample writer requires.
-        let mut batch = writer.get_i16_writer(chunk.len() as u32);
-        for &s in chunk {
-            batch.write_sample(to_i16(s));
+    let mut wav = WavStream::new(out, buffer.rate)?;
+    wav.write(&buffer.samples)?;
+    wav.finish()
+}
+
+/// 16-bit mono PCM written piece by piece, as [`write_wav`] writes a whole buffer.
+pub struct WavStream<W: Write + Seek> {
+    writer: WavWriter<W>,
+}
+
+impl<W: Write + Seek> WavStream<W> {
+    pub fn new(out: W, rate: u32) -> Result<Self, AudioError> {
+        if rate == 0 {
+            return Err(AudioError::InvalidRate(0));
         }
-        batch.flush()?;
+        let spec = WavSpec { channels: 1, sample_rate: rate, bits_per_sample: 16, sample_format: SampleFormat::Int };
+        Ok(WavStream { writer: WavWriter::new(out, spec)? })
     }
-    writer.finalize()?;
-    Ok(())
+
+    pub fn write(&mut self, samples: &[f32]) -> Result<(), AudioError> {
+        for chunk in samples.chunks(WRITE_CHUNK) {
+            let mut batch = self.writer.get_i16_writer(chunk.len() as u32);
+            for &s in chunk {
+                batch.write_sample(to_i16(s));
+            }
+            batch.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the final sizes into the header.
+    pub fn finish(self) -> Result<(), AudioError> {
+        Ok(self.writer.finalize()?)
+    }
 }
 
 fn to_i16(sample: f32) -> i16 {

@@ -9,7 +9,7 @@
 use crc::{CRC_16_ARC, Crc};
 
 /// LAME's CRC-16 (polynomial 0x8005, reflected).
-const CRC16: Crc<u16> = Crc::<u16>::new(&CRC_16_ARC);
+static CRC16: Crc<u16> = Crc::<u16>::new(&CRC_16_ARC);
 const TAG: &[u8; 4] = b"Info";
 const FRAMES: usize = 8;
 const BYTES: usize = 12;
@@ -50,41 +50,87 @@ pub fn read(stream: &[u8]) -> Option<Info> {
 }
 
 /// Joins `streams`, each an Info frame followed by audio frames from its own encoder,
-/// into one: the first stream's Info frame, rewritten to describe the whole (frame and
-/// byte counts, seek table, the last stream's padding, music length and CRCs), then every
-/// stream's audio frames in order. The first stream's delay stays: a gapless decoder
-/// trims it at the start and the last padding at the end, and plays every stream's frames
-/// in between in full.
+/// into one (see [`Joiner`]).
 pub fn join(streams: Vec<Vec<u8>>) -> Result<Vec<u8>, String> {
-    let mut frames = 0u32;
-    let mut padding = 0u16;
-    let mut joined: Vec<u8> = Vec::new();
+    let mut joiner = Joiner::new(Vec::new());
     for stream in streams {
-        let info = read(&stream).ok_or("an encoded piece has no Info frame")?;
-        frames += info.frames;
-        padding = info.padding;
-        if joined.is_empty() {
-            joined = stream;
-        } else {
-            let (info_len, _) = locate(&stream).ok_or("an encoded piece has no Info frame")?;
-            joined.extend_from_slice(&stream[info_len..]);
-        }
+        joiner.push(&stream)?;
     }
-    let (info_len, at) = locate(&joined).ok_or("the joined stream has no Info frame")?;
-    let bytes = u32::try_from(joined.len()).map_err(|_| "the MP3 stream is over 4 GB")?;
-    let toc = seek_table(&joined, info_len, frames);
-    let music_crc = CRC16.checksum(&joined[info_len..]);
-    let tag = &mut joined[at..info_len];
-    tag[FRAMES..FRAMES + 4].copy_from_slice(&frames.to_be_bytes());
-    tag[BYTES..BYTES + 4].copy_from_slice(&bytes.to_be_bytes());
-    tag[TOC..TOC + TOC_ENTRIES].copy_from_slice(&toc);
-    tag[DELAY_PADDING + 1] = (tag[DELAY_PADDING + 1] & 0xf0) | (padding >> 8) as u8;
-    tag[DELAY_PADDING + 2] = padding as u8;
-    tag[MUSIC_LENGTH..MUSIC_LENGTH + 4].copy_from_slice(&bytes.to_be_bytes());
-    tag[MUSIC_CRC..MUSIC_CRC + 2].copy_from_slice(&music_crc.to_be_bytes());
-    let tag_crc = CRC16.checksum(&joined[..at + TAG_CRC]);
-    joined[at + TAG_CRC..at + TAG_CRC + 2].copy_from_slice(&tag_crc.to_be_bytes());
+    let (mut joined, audio) = joiner.finish()?;
+    joined.extend_from_slice(&audio);
     Ok(joined)
+}
+
+/// Joins streams encoded separately, given in order, into one: the first stream's Info
+/// frame, rewritten to describe the whole (frame and byte counts, seek table, the last
+/// stream's padding, music length and CRCs), then every stream's audio frames. The first
+/// stream's delay stays: a gapless decoder trims it at the start and the last padding at
+/// the end, and plays every stream's frames in between in full. The audio frames go to
+/// `out` as they come, so a long episode's stream is never held whole.
+pub struct Joiner<W: std::io::Write> {
+    out: W,
+    info: Option<Vec<u8>>,
+    frames: u32,
+    padding: u16,
+    /// Audio bytes written to `out`.
+    bytes: u64,
+    music_crc: crc::Digest<'static, u16>,
+    /// Where each audio frame starts, from the first audio frame.
+    offsets: Vec<u64>,
+}
+
+impl<W: std::io::Write> Joiner<W> {
+    pub fn new(out: W) -> Self {
+        Joiner { out, info: None, frames: 0, padding: 0, bytes: 0, music_crc: CRC16.digest(), offsets: Vec::new() }
+    }
+
+    /// Adds the next stream.
+    pub fn push(&mut self, stream: &[u8]) -> Result<(), String> {
+        let info = read(stream).ok_or("an encoded piece has no Info frame")?;
+        let (info_len, _) = locate(stream).ok_or("an encoded piece has no Info frame")?;
+        self.frames += info.frames;
+        self.padding = info.padding;
+        if self.info.is_none() {
+            self.info = Some(stream[..info_len].to_vec());
+        }
+        let audio = &stream[info_len..];
+        let mut at = 0;
+        while let Some(len) = audio.get(at..).and_then(frame_len) {
+            self.offsets.push(self.bytes + at as u64);
+            at += len;
+        }
+        self.music_crc.update(audio);
+        self.out.write_all(audio).map_err(|e| format!("writing the MP3 stream: {e}"))?;
+        self.bytes += audio.len() as u64;
+        Ok(())
+    }
+
+    /// The rewritten Info frame, and `out` holding the audio frames that follow it.
+    pub fn finish(self) -> Result<(Vec<u8>, W), String> {
+        let mut frame = self.info.ok_or("no encoded piece to join")?;
+        let (info_len, at) = locate(&frame).ok_or("the joined stream has no Info frame")?;
+        let total = info_len as u64 + self.bytes;
+        let bytes = u32::try_from(total).map_err(|_| "the MP3 stream is over 4 GB")?;
+        let mut toc = [0u8; TOC_ENTRIES];
+        for (i, entry) in toc.iter_mut().enumerate() {
+            let index = (i * self.offsets.len() / TOC_ENTRIES).min(self.offsets.len().saturating_sub(1));
+            let offset = self.offsets.get(index).map_or(0, |o| o + info_len as u64);
+            *entry = (256 * offset / total.max(1)).min(255) as u8;
+        }
+        let music_crc = self.music_crc.finalize();
+        let padding = self.padding;
+        let tag = &mut frame[at..info_len];
+        tag[FRAMES..FRAMES + 4].copy_from_slice(&self.frames.to_be_bytes());
+        tag[BYTES..BYTES + 4].copy_from_slice(&bytes.to_be_bytes());
+        tag[TOC..TOC + TOC_ENTRIES].copy_from_slice(&toc);
+        tag[DELAY_PADDING + 1] = (tag[DELAY_PADDING + 1] & 0xf0) | (padding >> 8) as u8;
+        tag[DELAY_PADDING + 2] = padding as u8;
+        tag[MUSIC_LENGTH..MUSIC_LENGTH + 4].copy_from_slice(&bytes.to_be_bytes());
+        tag[MUSIC_CRC..MUSIC_CRC + 2].copy_from_slice(&music_crc.to_be_bytes());
+        let tag_crc = CRC16.checksum(&frame[..at + TAG_CRC]);
+        frame[at + TAG_CRC..at + TAG_CRC + 2].copy_from_slice(&tag_crc.to_be_bytes());
+        Ok((frame, self.out))
+    }
 }
 
 /// The length of the first frame of `stream` and where its "Info" tag starts, if the
@@ -108,24 +154,6 @@ fn frame_len(bytes: &[u8]) -> Option<usize> {
     let rate = *RATES.get(usize::from((header[2] >> 2) & 0b11))?;
     let padding = u32::from((header[2] >> 1) & 1);
     Some((144_000 * kbps / rate + padding) as usize)
-}
-
-/// Xing seek table: entry i is the byte position (of 256 over the whole stream) of the
-/// audio frame i% of the way through.
-fn seek_table(stream: &[u8], info_len: usize, frames: u32) -> [u8; TOC_ENTRIES] {
-    let mut offsets = Vec::with_capacity(frames as usize);
-    let mut at = info_len;
-    while let Some(len) = stream.get(at..).and_then(frame_len) {
-        offsets.push(at);
-        at += len;
-    }
-    let mut toc = [0u8; TOC_ENTRIES];
-    for (i, entry) in toc.iter_mut().enumerate() {
-        let frame = (i * offsets.len() / TOC_ENTRIES).min(offsets.len().saturating_sub(1));
-        let offset = offsets.get(frame).copied().unwrap_or(0);
-        *entry = (256 * offset / stream.len().max(1)).min(255) as u8;
-    }
-    toc
 }
 
 #[cfg(test)]

@@ -3,13 +3,12 @@
 
 pub mod chapters_json;
 pub mod files;
-mod info_frame;
+pub mod info_frame;
 pub mod mp3;
 mod tag_date;
 pub mod tags;
 pub mod transcript;
 
-use crate::audio::{self, Buffer};
 use crate::error::{Error, Result};
 use serde::Serialize;
 use std::io::{BufWriter, Write};
@@ -60,11 +59,6 @@ pub fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
         serde_json::to_writer_pretty(&mut *w, value).map_err(std::io::Error::other)?;
         w.write_all(b"\n")
     })
-}
-
-/// 16-bit PCM WAV.
-pub fn write_wav(path: &Path, buffer: &Buffer) -> Result<()> {
-    write_atomic(path, |w| audio::write_wav(buffer, w).map_err(std::io::Error::other))
 }
 
 #[cfg(test)]

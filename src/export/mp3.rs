@@ -41,11 +41,11 @@ const CHUNK_SAMPLES: usize = 1152 * 32;
 
 /// Writes `stream` (from [`encode`]) to `path` after an ID3v2 tag carrying `tags` and
 /// `chapters`. The file is replaced atomically.
-pub fn write_mp3(path: &Path, stream: &[u8], tags: &Mp3Tags, chapters: &[Chapter]) -> Result<()> {
+pub fn write_mp3(path: &Path, stream: &mut dyn std::io::Read, tags: &Mp3Tags, chapters: &[Chapter]) -> Result<()> {
     let tag = tags::encode(tags, chapters).map_err(|e| encode_error(path, format!("ID3 tag: {e}")))?;
     write_atomic(path, |w| {
         w.write_all(&tag)?;
-        w.write_all(stream)
+        std::io::copy(stream, w).map(|_| ())
     })
 }
 
@@ -62,17 +62,12 @@ pub fn encode(path: &Path, audio: &Buffer) -> Result<Vec<u8>> {
     encode_samples(samples).map_err(|message| encode_error(path, message))
 }
 
-/// A hash of everything [`encode`] makes its stream from: the encoder and its settings,
-/// and the audio. Equal keys, equal streams (LAME is deterministic).
-pub fn stream_key(audio: &Buffer) -> String {
+/// The cache key of the stream for the audio whose own key is `audio_key` (a hash of
+/// everything the audio is made from): the encoder and its settings, and that key. Equal
+/// keys, equal streams (LAME is deterministic).
+pub fn stream_key(audio_key: &str) -> String {
     let mut hasher = Sha256::new();
-    hasher.update(format!("{} {BITRATE_KBPS} {SAMPLE_RATE} q{} {}", mp3lame_encoder::mp3lame_version(), QUALITY as u32, audio.rate));
-    let mut bytes = Vec::with_capacity(4 * CHUNK_SAMPLES);
-    for chunk in audio.samples.chunks(CHUNK_SAMPLES) {
-        bytes.clear();
-        bytes.extend(chunk.iter().flat_map(|s| s.to_le_bytes()));
-        hasher.update(&bytes);
-    }
+    hasher.update(format!("{} {BITRATE_KBPS} {SAMPLE_RATE} q{} {audio_key}", mp3lame_encoder::mp3lame_version(), QUALITY as u32));
     hex(&hasher.finalize())
 }
 
@@ -92,36 +87,56 @@ fn encode_samples(samples: &[f32]) -> std::result::Result<Vec<u8>, String> {
     info_frame::join(streams)
 }
 
-/// The input ranges of the pieces. A piece ends where at least `SEAM_SAMPLES` of digital
-/// silence begin, once it is `PIECE_SAMPLES` long. Its stream holds ⌈len / 1152⌉ + 1 audio
-/// frames (LAME's delay and padding), which a decoder plays in full before the next
-/// piece's first sample: the next piece starts that many samples on, skipping silence the
-/// padding stands in for, so every sample keeps its time in the joined stream.
+/// The input ranges of the pieces (see [`PieceCutter`]).
 fn pieces(samples: &[f32]) -> Vec<std::ops::Range<usize>> {
-    let mut pieces = Vec::new();
-    let mut start = 0;
-    while let Some(end) = silence_from(samples, start + PIECE_SAMPLES) {
-        pieces.push(start..end);
-        start += ((end - start).div_ceil(FRAME_SAMPLES) + 1) * FRAME_SAMPLES;
-    }
-    pieces.push(start..samples.len());
-    pieces
+    let mut cutter = PieceCutter::default();
+    cutter.feed(samples);
+    cutter.finish()
 }
 
-/// Where the first run of `SEAM_SAMPLES` zeros at or after `from` begins.
-fn silence_from(samples: &[f32], from: usize) -> Option<usize> {
-    let mut run = 0;
-    for (index, &sample) in samples.iter().enumerate().skip(from) {
-        run = if sample == 0.0 { run + 1 } else { 0 };
-        if run == SEAM_SAMPLES {
-            return Some(index + 1 - SEAM_SAMPLES);
+/// Finds where long audio, fed to it in order, is cut into pieces to encode apart. A piece
+/// ends where at least `SEAM_SAMPLES` of digital silence begin, once it is `PIECE_SAMPLES`
+/// long. Its stream holds ⌈len / 1152⌉ + 1 audio frames (LAME's delay and padding), which
+/// a decoder plays in full before the next piece's first sample: the next piece starts
+/// that many samples on, skipping silence the padding stands in for, so every sample keeps
+/// its time in the joined stream. The cuts depend only on the audio.
+#[derive(Debug, Default)]
+pub struct PieceCutter {
+    pieces: Vec<std::ops::Range<usize>>,
+    start: usize,
+    /// Samples fed so far.
+    position: usize,
+    /// Zeros in a row up to the position, counted from `start + PIECE_SAMPLES` on.
+    run: usize,
+}
+
+impl PieceCutter {
+    pub fn feed(&mut self, samples: &[f32]) {
+        for &sample in samples {
+            let index = self.position;
+            self.position += 1;
+            if index < self.start + PIECE_SAMPLES {
+                continue;
+            }
+            self.run = if sample == 0.0 { self.run + 1 } else { 0 };
+            if self.run == SEAM_SAMPLES {
+                let end = index + 1 - SEAM_SAMPLES;
+                self.pieces.push(self.start..end);
+                self.start += ((end - self.start).div_ceil(FRAME_SAMPLES) + 1) * FRAME_SAMPLES;
+                self.run = 0;
+            }
         }
     }
-    None
+
+    /// The pieces, the last one running to the end of what was fed.
+    pub fn finish(mut self) -> Vec<std::ops::Range<usize>> {
+        self.pieces.push(self.start..self.position);
+        self.pieces
+    }
 }
 
 /// One encoder's stream for `samples`: its Info frame, then the audio.
-pub(super) fn encode_piece(samples: &[f32]) -> std::result::Result<Vec<u8>, String> {
+pub fn encode_piece(samples: &[f32]) -> std::result::Result<Vec<u8>, String> {
     let mut encoder = new_encoder()?;
     let bytes_per_second = BITRATE_KBPS as usize * 1000 / 8;
     let mut stream = Vec::with_capacity(samples.len() / SAMPLE_RATE as usize * bytes_per_second + max_required_buffer_size(0));
@@ -223,7 +238,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("episode.mp3");
         let stream = encode(&path, &sine(44_100, 4.0)).unwrap();
-        write_mp3(&path, &stream, &tags(), &chapters()).unwrap();
+        write_mp3(&path, &mut stream.as_slice(), &tags(), &chapters()).unwrap();
 
         let file = std::fs::read(&path).unwrap();
         let stream = after_tag(&file);
@@ -255,7 +270,7 @@ mod tests {
     fn resamples_other_rates() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("episode.mp3");
-        write_mp3(&path, &encode(&path, &sine(22_050, 1.0)).unwrap(), &tags(), &[]).unwrap();
+        write_mp3(&path, &mut encode(&path, &sine(22_050, 1.0)).unwrap().as_slice(), &tags(), &[]).unwrap();
         let file = std::fs::read(&path).unwrap();
         assert!(is_frame_header(after_tag(&file), BITRATE_KBPS));
         assert_eq!(id3::Tag::read_from_path(&path).unwrap().chapters().count(), 0);
@@ -310,12 +325,25 @@ mod tests {
     }
 
     #[test]
-    fn stream_key_follows_the_audio() {
-        let a = sine(44_100, 1.0);
-        let mut b = a.clone();
-        assert_eq!(stream_key(&a), stream_key(&b));
-        b.samples[1000] += 1e-6;
-        assert_ne!(stream_key(&a), stream_key(&b));
-        assert_ne!(stream_key(&a), stream_key(&Buffer::new(48_000, a.samples.clone())));
+    fn stream_key_follows_the_audio_key() {
+        assert_eq!(stream_key("a"), stream_key("a"));
+        assert_ne!(stream_key("a"), stream_key("b"));
+    }
+
+    #[test]
+    fn pieces_do_not_depend_on_how_the_audio_is_fed() {
+        let rate = SAMPLE_RATE as usize;
+        let mut samples = Vec::new();
+        for _ in 0..5 {
+            samples.extend((0..40 * rate).map(|i| ((i as f32) * 0.01).sin() * 0.3));
+            samples.resize(samples.len() + 3 * SEAM_SAMPLES, 0.0);
+        }
+        let whole = pieces(&samples);
+        assert!(whole.len() >= 2, "{whole:?}");
+        let mut cutter = PieceCutter::default();
+        for chunk in samples.chunks(12_345) {
+            cutter.feed(chunk);
+        }
+        assert_eq!(cutter.finish(), whole);
     }
 }

@@ -1,25 +1,29 @@
 //! The mixer: synthesized utterances → one episode. Each segment is trimmed and faded;
 //! each voice is levelled to the same loudness and limited under the ceiling; the segments
 //! are resampled once to the output rate as they are laid on the timeline with pauses; the
-//! whole is normalized to the target loudness. The timeline is recorded as a cue list.
+//! whole is normalized to the target loudness (see `master`). The timeline is recorded as
+//! a cue list.
 
 mod chapters;
 mod cues;
 mod estimate;
+mod master;
 mod pauses;
 
 pub use chapters::{chapters, Chapter};
 pub use cues::{Cues, SentenceCue, TurnCue};
 pub use estimate::{describe, expected_duration};
+pub use master::{Block, Mixdown};
 pub use pauses::Pauses;
 
-use crate::audio::{self, Buffer, LoudnessReport};
-use crate::error::Result;
-use crate::memory;
+use crate::audio::{self, Buffer};
+use crate::error::{Error, Result};
+use crate::export::mp3;
 use crate::plan::Utterance;
 use crate::script::Script;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
+use std::io::Write;
 
 /// Below this level (dBFS) the start and end of a segment count as silence.
 const TRIM_THRESHOLD_DB: f32 = -50.0;
@@ -27,8 +31,10 @@ const FADE_IN_SECS: f64 = 0.004;
 /// How far under the episode's true-peak ceiling segments are limited (dB).
 const SEGMENT_HEADROOM_DB: f64 = 1.0;
 const FADE_OUT_SECS: f64 = 0.012;
-/// Segments resampled onto the timeline between two returns of freed memory.
+/// Segments read and worked on in parallel at a time.
 const LAYOUT_BATCH: usize = 32;
+/// Samples written to the timeline file at a time.
+const SILENCE_CHUNK: usize = 1 << 16;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct MixSettings {
@@ -46,28 +52,52 @@ impl Default for MixSettings {
     }
 }
 
-/// A mixed episode: its audio, where everything is in it, and its measured loudness.
-#[derive(Clone, Debug)]
-pub struct Episode {
-    pub audio: Buffer,
-    pub cues: Cues,
-    pub loudness: LoudnessReport,
+/// The synthesized segments, one per utterance, read as the mixer needs them: an episode's
+/// segments can add up to gigabytes, so they stay on disk (in the segment cache) and are
+/// read a few at a time, twice.
+pub trait Segments: Sync {
+    fn segment(&self, index: usize) -> Result<Buffer>;
 }
 
-/// Mixes `segments` (one per utterance, in order) into an episode. The work is spread
-/// over the current rayon pool; the result does not depend on its size.
-pub fn mix(script: &Script, utterances: &[Utterance], segments: Vec<Buffer>, settings: &MixSettings) -> Result<Episode> {
-    let mut prepared: Vec<Buffer> = segments.into_par_iter().map(prepare).collect();
-    let gains = voice_gains(utterances, &prepared, settings.target_lufs);
-    // Limiting segment by segment, with headroom for resampling and the final small gain,
-    // keeps the episode-wide limiter (on hundreds of MB) idle in the usual case.
-    prepared.par_iter_mut().zip(gains).for_each(|(segment, gain)| {
-        segment.samples.iter_mut().for_each(|s| *s *= gain);
-        audio::limit(segment, settings.ceiling_dbtp - SEGMENT_HEADROOM_DB);
-    });
-    let (mut audio, cues) = lay_out(script, utterances, prepared, settings.sample_rate, &settings.pauses)?;
-    let loudness = audio::normalize_loudness(&mut audio, settings.target_lufs, settings.ceiling_dbtp)?;
-    Ok(Episode { audio, cues, loudness })
+/// A mixed episode: its audio (on disk, streamed out by [`Mixdown::render`]) and where
+/// everything is in it.
+pub struct Episode {
+    pub audio: Mixdown,
+    pub cues: Cues,
+}
+
+/// Mixes the segments (one per utterance, in order) into an episode. Memory stays bounded
+/// however long the episode is: a first pass over the segments measures each voice's
+/// loudness and each segment's length; a second levels, limits and resamples them into a
+/// timeline file, measuring it as it is written; the episode gain is then worked out from
+/// those figures. The work is spread over the current rayon pool; the result does not
+/// depend on its size.
+pub fn mix(script: &Script, utterances: &[Utterance], segments: &dyn Segments, settings: &MixSettings) -> Result<Episode> {
+    let (lengths, gains) = measure_segments(utterances, segments, settings.target_lufs)?;
+    let rate = settings.sample_rate;
+    let (places, cues) = lay_out(script, utterances, &lengths, rate, &settings.pauses);
+    let total = places.last().map_or(0, |p| p.end) + (settings.pauses.tail * rate as f64).round() as usize;
+    let mut timeline = Timeline::new(rate)?;
+    let indices: Vec<usize> = (0..utterances.len()).collect();
+    for batch in indices.chunks(LAYOUT_BATCH) {
+        let placed: Vec<Buffer> = batch
+            .par_iter()
+            .map(|&i| -> Result<Buffer> {
+                let mut segment = prepare(segments.segment(i)?);
+                segment.samples.iter_mut().for_each(|s| *s *= gains[i]);
+                audio::limit(&mut segment, settings.ceiling_dbtp - SEGMENT_HEADROOM_DB);
+                Ok(audio::resample(&segment, rate)?)
+            })
+            .collect::<Result<_>>()?;
+        for (&i, segment) in batch.iter().zip(placed) {
+            timeline.silence_until(places[i].start)?;
+            timeline.write(&segment.samples[..places[i].len()])?;
+        }
+    }
+    timeline.silence_until(total)?;
+    let mut audio = timeline.finish(settings.ceiling_dbtp)?;
+    audio.settle_gain(settings.target_lufs)?;
+    Ok(Episode { audio, cues })
 }
 
 /// Trims the engine's padding and fades the edges.
@@ -77,43 +107,52 @@ fn prepare(segment: Buffer) -> Buffer {
     trimmed
 }
 
-/// The gain per segment that brings every voice to the same integrated loudness, so host
-/// and guest sound equally loud before the episode as a whole is normalized.
-fn voice_gains(utterances: &[Utterance], segments: &[Buffer], target_lufs: f64) -> Vec<f32> {
-    let mut by_voice: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (index, utterance) in utterances.iter().enumerate() {
-        by_voice.entry(&utterance.voice.name).or_default().push(index);
-    }
-    let voice_gain: Vec<(Vec<usize>, f32)> = by_voice
-        .into_par_iter()
-        .map(|(_, indices)| {
-            let rate = indices.first().map_or(0, |&i| segments[i].rate);
-            let parts = indices.iter().map(|&i| segments[i].samples.as_slice());
-            // A voice too short to measure keeps its level; the episode normalization still applies.
-            let gain = audio::integrated_loudness_of(rate, parts).map_or(1.0, |lufs| 10f64.powf((target_lufs - lufs) / 20.0) as f32);
-            (indices, gain)
+/// Each prepared segment's (length, rate), and the gain per segment that brings every
+/// voice to the same integrated loudness, so host and guest sound equally loud before the
+/// episode as a whole is normalized. A voice too short to measure keeps its level.
+fn measure_segments(utterances: &[Utterance], segments: &dyn Segments, target_lufs: f64) -> Result<(Vec<(usize, u32)>, Vec<f32>)> {
+    let mut voices: BTreeMap<&str, usize> = BTreeMap::new();
+    let voice_of: Vec<usize> = utterances
+        .iter()
+        .map(|u| {
+            let next = voices.len();
+            *voices.entry(&u.voice.name).or_insert(next)
         })
         .collect();
-    let mut gains = vec![1.0; segments.len()];
-    for (indices, gain) in voice_gain {
-        indices.into_iter().for_each(|i| gains[i] = gain);
+    let mut meters: Vec<Option<audio::LoudnessMeter>> = (0..voices.len()).map(|_| None).collect();
+    let mut lengths = Vec::with_capacity(utterances.len());
+    let indices: Vec<usize> = (0..utterances.len()).collect();
+    for batch in indices.chunks(LAYOUT_BATCH) {
+        let prepared: Vec<Buffer> = batch.par_iter().map(|&i| segments.segment(i).map(prepare)).collect::<Result<_>>()?;
+        for (&i, segment) in batch.iter().zip(prepared) {
+            lengths.push((segment.samples.len(), segment.rate));
+            let meter = &mut meters[voice_of[i]];
+            if meter.is_none() {
+                *meter = Some(audio::LoudnessMeter::new(segment.rate)?);
+            }
+            if let Some(meter) = meter {
+                meter.add(&segment.samples)?;
+            }
+        }
     }
-    gains
+    let voice_gain: Vec<f32> = meters
+        .iter()
+        .map(|meter| meter.as_ref().and_then(|m| m.integrated().ok()).map_or(1.0, |lufs| 10f64.powf((target_lufs - lufs) / 20.0) as f32))
+        .collect();
+    Ok((lengths, voice_of.iter().map(|&v| voice_gain[v]).collect()))
 }
 
-/// Places segments and pauses on one timeline and records the cues. The layout is worked
-/// out first; then each segment is resampled to `rate` straight into its place, in
-/// parallel, and freed: the episode is the only long buffer.
-fn lay_out(script: &Script, utterances: &[Utterance], segments: Vec<Buffer>, rate: u32, pauses: &Pauses) -> Result<(Buffer, Cues)> {
+/// Where each segment goes on the timeline (in samples at `rate`), and the cues.
+fn lay_out(script: &Script, utterances: &[Utterance], lengths: &[(usize, u32)], rate: u32, pauses: &Pauses) -> (Vec<std::ops::Range<usize>>, Cues) {
     let seconds = |samples: usize| samples as f64 / rate as f64;
     let to_samples = |secs: f64| (secs * rate as f64).round() as usize;
-    let mut places = Vec::with_capacity(segments.len());
+    let mut places = Vec::with_capacity(lengths.len());
     let mut sentences = Vec::with_capacity(utterances.len());
     let mut turns: Vec<TurnCue> = Vec::new();
     let mut end = 0;
-    for (utterance, segment) in utterances.iter().zip(&segments) {
+    for (utterance, &(len, from)) in utterances.iter().zip(lengths) {
         let start = end + to_samples(pauses.before(utterance.boundary));
-        end = start + audio::resampled_len(segment.samples.len(), segment.rate, rate);
+        end = start + audio::resampled_len(len, from, rate);
         places.push(start..end);
         let (start, end) = (seconds(start), seconds(end));
         sentences.push(SentenceCue { turn: utterance.turn, speaker: utterance.speaker.clone(), start, end, text: utterance.text.clone() });
@@ -125,29 +164,62 @@ fn lay_out(script: &Script, utterances: &[Utterance], segments: Vec<Buffer>, rat
             }
         }
     }
-    let mut samples = vec![0.0f32; end + to_samples(pauses.tail)];
-    let mut slots = Vec::with_capacity(places.len());
-    let (mut rest, mut offset) = (samples.as_mut_slice(), 0);
-    for place in places {
-        let (_, from_start) = std::mem::take(&mut rest).split_at_mut(place.start - offset);
-        let (slot, after) = from_start.split_at_mut(place.len());
-        slots.push(slot);
-        (rest, offset) = (after, place.end);
+    let duration = seconds(end + to_samples(pauses.tail));
+    (places, Cues { duration, sample_rate: rate, turns, sentences })
+}
+
+/// The timeline file being written, and what is measured on the way: peak, loudness and
+/// where the MP3 pieces fall.
+struct Timeline {
+    file: std::io::BufWriter<std::fs::File>,
+    len: usize,
+    rate: u32,
+    peak: f32,
+    meter: audio::LoudnessMeter,
+    cutter: mp3::PieceCutter,
+    bytes: Vec<u8>,
+}
+
+impl Timeline {
+    fn new(rate: u32) -> Result<Self> {
+        let file = tempfile::tempfile().map_err(Error::io(std::env::temp_dir()))?;
+        Ok(Timeline {
+            file: std::io::BufWriter::with_capacity(1 << 20, file),
+            len: 0,
+            rate,
+            peak: 0.0,
+            meter: audio::LoudnessMeter::new(rate)?,
+            cutter: mp3::PieceCutter::default(),
+            bytes: Vec::new(),
+        })
     }
-    // In batches, handing the freed segments' memory back after each: the episode grows
-    // as the segments shrink, instead of on top of them.
-    let mut placed = segments.into_iter().zip(slots);
-    loop {
-        let batch: Vec<(Buffer, &mut [f32])> = placed.by_ref().take(LAYOUT_BATCH).collect();
-        if batch.is_empty() {
-            break;
+
+    fn write(&mut self, samples: &[f32]) -> Result<()> {
+        for chunk in samples.chunks(SILENCE_CHUNK) {
+            self.meter.add(chunk)?;
+            self.cutter.feed(chunk);
+            self.peak = chunk.iter().fold(self.peak, |m, s| m.max(s.abs()));
+            self.bytes.clear();
+            self.bytes.extend(chunk.iter().flat_map(|s| s.to_le_bytes()));
+            self.file.write_all(&self.bytes).map_err(Error::io(std::env::temp_dir()))?;
+            self.len += chunk.len();
         }
-        batch.into_par_iter().try_for_each(|(segment, slot)| -> Result<()> {
-            slot.copy_from_slice(&audio::resample(&segment, rate)?.samples);
-            Ok(())
-        })?;
-        memory::release_freed();
+        Ok(())
     }
-    let cues = Cues { duration: seconds(samples.len()), sample_rate: rate, turns, sentences };
-    Ok((Buffer::new(rate, samples), cues))
+
+    /// Pads with silence up to sample `end`.
+    fn silence_until(&mut self, end: usize) -> Result<()> {
+        let zeros = [0.0f32; SILENCE_CHUNK];
+        while self.len < end {
+            let n = (end - self.len).min(SILENCE_CHUNK);
+            self.write(&zeros[..n])?;
+        }
+        Ok(())
+    }
+
+    fn finish(self, ceiling_dbtp: f64) -> Result<Mixdown> {
+        let lufs = self.meter.integrated()?;
+        let file = self.file.into_inner().map_err(|e| Error::io(std::env::temp_dir())(e.into_error()))?;
+        Ok(Mixdown::new(file, self.len, self.rate, self.peak, lufs, self.cutter.finish(), ceiling_dbtp))
+    }
 }
