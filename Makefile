@@ -7,8 +7,9 @@ NARRATE  = target/release/narrate
 VENV     = .venv-test
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages: espeak-ng speaks English; ALSA headers and pkg-config build the player;
-# ffmpeg (ffprobe), libxml2-utils (xmllint) and curl are what the tests check output with.
-PACKAGES = espeak-ng libasound2-dev pkg-config ffmpeg libxml2-utils curl
+# ffmpeg (ffprobe), libxml2-utils (xmllint), curl and chromium (the show page in a headless
+# browser) are what the tests check output with.
+PACKAGES = espeak-ng libasound2-dev pkg-config ffmpeg libxml2-utils curl chromium
 REFERENCE = ../shared/reference/zh-baker
 EN_JOE_REFERENCE = ../shared/reference/en-joe
 

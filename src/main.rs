@@ -68,7 +68,8 @@ enum Command {
         #[arg(long, value_name = "FILE", default_value = "show.toml")]
         show: PathBuf,
     },
-    /// Serve a folder (a show's public/ folder, or output/) on localhost for podcast apps and browsers.
+    /// Serve a folder (a show's public/ folder, or output/) on localhost for podcast apps and
+    /// browsers, logging each request.
     Serve {
         /// Folder to serve.
         #[arg(default_value = ".")]
@@ -202,7 +203,7 @@ struct BuildArgs {
     /// Cover image (JPEG or PNG) to embed in the MP3; overrides the show's artwork.
     #[arg(long, value_name = "FILE")]
     cover: Option<PathBuf>,
-    /// Output sample rate in Hz.
+    /// Sample rate of the WAV in Hz (the MP3 is always 44100 Hz, the rate podcast apps expect).
     #[arg(long, value_name = "HZ", default_value_t = 44_100, value_parser = clap::value_parser!(u32).range(8_000..=192_000))]
     rate: u32,
     /// Integrated loudness target in LUFS.
@@ -312,6 +313,9 @@ fn run(command: Command) -> Result<(), Failure> {
         }
         Command::Serve { dir, port } => Ok(narrate::serve::serve(&dir, port, |addr| {
             println!("serving {} on http://{addr}/ (Ctrl-C stops)", dir.display());
+            if let Some(warning) = narrate::serve::base_url_warning(&dir, addr) {
+                eprintln!("narrate: warning: {warning}");
+            }
         })
         .map_err(|e| e.to_string())?),
         Command::Play { target, from, chapter } => {
@@ -347,8 +351,9 @@ fn print_publication(report: &narrate::feed::PublishReport) {
         None => "feed and page are up to date".to_owned(),
     };
     let public = report.page_path.parent().unwrap_or(std::path::Path::new("."));
+    let episodes = if report.items == 1 { "episode" } else { "episodes" };
     println!(
-        "{what}: {} episodes in {} and {} (preview: narrate serve {})",
+        "{what}: {} {episodes} in {} and {} (preview: narrate serve {})",
         report.items,
         report.feed_path.display(),
         report.page_path.display(),

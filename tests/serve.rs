@@ -1,5 +1,5 @@
 //! `narrate serve` over real sockets: a show folder served on a free port, checked with a
-//! plain TCP client and with curl.
+//! plain TCP client, with curl, and through the binary (request log, base_url warning).
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -80,7 +80,7 @@ impl Reply {
 fn send(address: SocketAddr, head: &str) -> Reply {
     let mut stream = TcpStream::connect(address).expect("connect");
     stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
-    stream.write_all(format!("{head}\r\nHost: {address}\r\n\r\n").as_bytes()).expect("send request");
+    stream.write_all(format!("{head}\r\nHost: {address}\r\nConnection: close\r\n\r\n").as_bytes()).expect("send request");
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).expect("read reply");
     let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("reply has a head");
@@ -186,6 +186,73 @@ fn index_lists_episodes_with_player_and_escaped_transcript() {
     assert!(page.contains("<b>Ben:</b> Because."), "{page}");
     assert!(page.contains("href=\"feed.xml\""), "{page}");
     assert!(!page.contains("<rivers>"), "{page}");
+}
+
+#[test]
+fn validators_give_304_and_cors_is_open_for_transcripts_and_chapters() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let address = start(show_folder(dir.path()));
+    for path in ["/episodes/rivers/transcript.vtt", "/episodes/rivers/chapters.json", "/episodes/rivers/episode.wav", "/feed.xml"] {
+        let first = send(address, &format!("GET {path} HTTP/1.1\r\nOrigin: https://player.example.org"));
+        assert_eq!(first.status, 200, "{path}");
+        assert_eq!(first.header("Access-Control-Allow-Origin"), Some("*"), "{path}");
+        let etag = first.header("ETag").unwrap_or_else(|| panic!("{path}: no ETag")).to_owned();
+        let modified = first.header("Last-Modified").unwrap_or_else(|| panic!("{path}: no Last-Modified")).to_owned();
+        let by_etag = send(address, &format!("GET {path} HTTP/1.1\r\nIf-None-Match: {etag}"));
+        assert_eq!(by_etag.status, 304, "{path}");
+        assert!(by_etag.body.is_empty());
+        let by_date = send(address, &format!("GET {path} HTTP/1.1\r\nIf-Modified-Since: {modified}"));
+        assert_eq!(by_date.status, 304, "{path}");
+        let stale = send(address, &format!("GET {path} HTTP/1.1\r\nIf-None-Match: \"other\""));
+        assert_eq!(stale.status, 200, "{path}");
+    }
+}
+
+#[test]
+fn a_published_show_page_is_served_at_the_root() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = show_folder(dir.path());
+    std::fs::write(root.join("index.html"), "<!DOCTYPE html><title>The show</title>").expect("write page");
+    let address = start(root);
+    let page = get(address, "/");
+    assert_eq!((page.status, page.header("Content-Type")), (200, Some("text/html; charset=utf-8")));
+    assert_eq!(page.body, b"<!DOCTYPE html><title>The show</title>");
+    assert!(page.header("ETag").is_some());
+}
+
+#[test]
+fn the_binary_logs_each_request_and_warns_about_another_base_url() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let show = dir.path().join("podcast/show.toml");
+    narrate::feed::init_show(&show, false).expect("show.toml");
+    let public = dir.path().join("podcast/public");
+    std::fs::create_dir_all(&public).expect("public folder");
+    std::fs::write(public.join("feed.xml"), "<rss/>").expect("feed");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("address").port();
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_narrate"))
+        .args(["serve", "--port", &port.to_string()])
+        .arg(&public)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("narrate serve starts");
+    let address = SocketAddr::from(([127, 0, 0, 1], port));
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while TcpStream::connect(address).is_err() {
+        assert!(std::time::Instant::now() < deadline, "server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(get(address, "/feed.xml").status, 200);
+    assert_eq!(get(address, "/missing.mp3").status, 404);
+    server.kill().expect("stop server");
+    let output = server.wait_with_output().expect("server output");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let log: Vec<&str> = stderr.lines().filter(|l| l.starts_with("127.0.0.1 ")).collect();
+    assert_eq!(log.len(), 2, "{stderr}");
+    assert!(log[0].starts_with("127.0.0.1 GET /feed.xml 200 6 "), "{stderr}");
+    assert!(log[1].starts_with("127.0.0.1 GET /missing.mp3 404 "), "{stderr}");
+    assert!(stderr.contains(&format!("base_url is http://localhost:8080/, but this server is http://localhost:{port}/")), "{stderr}");
+    assert!(String::from_utf8_lossy(&output.stdout).contains(&format!("on http://127.0.0.1:{port}/")));
 }
 
 #[test]

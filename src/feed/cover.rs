@@ -40,14 +40,24 @@ pub struct Cover {
     pub url: String,
     /// The file to place in the public folder (name and image), unless the cover is a URL.
     pub file: Option<(String, tags::Cover)>,
-    /// What the listener should know: a drawn cover, a cover directories may refuse.
+    /// Warnings about a cover directories may refuse.
     pub notes: Vec<String>,
+    /// Whether the cover was drawn here rather than given.
+    pub drawn: bool,
+}
+
+/// What is said when a drawn cover is placed in the public folder.
+pub fn drawn_note() -> String {
+    format!(
+        "no artwork in show.toml: drew a {SIDE}×{SIDE} cover with the show's title (public/artwork.png); \
+         set `artwork` to your own square JPEG or PNG to use that instead"
+    )
 }
 
 /// The show's cover, read (and checked) or drawn.
 pub fn prepare(show: &Show, layout: &Layout) -> Result<Cover> {
     let (name, image, notes) = match &show.artwork {
-        Some(Artwork::Url(url)) => return Ok(Cover { url: url.clone(), file: None, notes: Vec::new() }),
+        Some(Artwork::Url(url)) => return Ok(Cover { url: url.clone(), file: None, notes: Vec::new(), drawn: false }),
         Some(Artwork::File(path)) => {
             let from = layout.show_dir.join(path);
             let bytes = std::fs::read(&from).map_err(|e| {
@@ -65,14 +75,11 @@ pub fn prepare(show: &Show, layout: &Layout) -> Result<Cover> {
         }
         None => {
             let image = tags::Cover { mime_type: "image/png".into(), data: draw(show.title.as_str(), show.author.as_str()) };
-            let note = format!(
-                "no artwork in show.toml: drew a {SIDE}×{SIDE} cover with the show's title (public/artwork.png); \
-                 set `artwork` to your own square JPEG or PNG to use that instead"
-            );
-            ("artwork.png".to_owned(), image, vec![note])
+            ("artwork.png".to_owned(), image, Vec::new())
         }
     };
-    Ok(Cover { url: urls::join(&show.base_url, &[&name]), file: Some((name, image)), notes })
+    let drawn = show.artwork.is_none();
+    Ok(Cover { url: urls::join(&show.base_url, &[&name]), file: Some((name, image)), notes, drawn })
 }
 
 /// Checks a cover image: it must be a JPEG or PNG (an error otherwise); a cover that is not

@@ -261,8 +261,13 @@ fn other_episode(published: &Entry, episode: &Episode) -> Error {
 /// Writes the cover, feed and page for `catalog`, each only when its content changed.
 fn write_show(show: &Show, layout: &Layout, catalog: &Catalog, cover: &cover::Cover, now: OffsetDateTime) -> Result<PublishReport> {
     std::fs::create_dir_all(&layout.public).map_err(Error::io(&layout.public))?;
+    let mut notes = show.placeholder_warnings();
+    notes.extend(cover.notes.iter().cloned());
     if let Some((name, image)) = &cover.file {
-        write_if_changed(&layout.public.join(name), &image.data)?;
+        let written = write_if_changed(&layout.public.join(name), &image.data)?;
+        if written && cover.drawn {
+            notes.push(cover::drawn_note());
+        }
     }
     let feed_url = urls::join(&show.base_url, &[FEED_FILE]);
     let rss_urls = rss::Urls { feed: feed_url.clone(), artwork: cover.url.clone() };
@@ -272,8 +277,6 @@ fn write_show(show: &Show, layout: &Layout, catalog: &Catalog, cover: &cover::Co
     let page = page::render(show, catalog, &page::Links { feed_url: &feed_url, artwork }, &layout.public);
     let page_path = layout.page();
     write_if_changed(&page_path, page.as_bytes())?;
-    let mut notes = show.placeholder_warnings();
-    notes.extend(cover.notes.iter().cloned());
     Ok(PublishReport { feed_path, page_path, episode: None, items: catalog.episodes.len(), feed_changed, notes })
 }
 
@@ -296,12 +299,13 @@ fn write_feed(path: &Path, render: impl Fn(OffsetDateTime, &mut Vec<u8>) -> std:
     Ok(true)
 }
 
-/// Replaces `path` with `bytes` unless it holds them already.
-fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Replaces `path` with `bytes` unless it holds them already; returns whether it did.
+fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool> {
     if std::fs::read(path).is_ok_and(|existing| existing == bytes) {
-        return Ok(());
+        return Ok(false);
     }
-    write_atomic(path, |w| w.write_all(bytes))
+    write_atomic(path, |w| w.write_all(bytes))?;
+    Ok(true)
 }
 
 /// The catalog entry for `episode`. A new guid is made here, but `Catalog::upsert` keeps

@@ -283,6 +283,9 @@ fn without_artwork_a_cover_is_drawn_and_placeholders_are_warned_about() {
     assert!(report.notes[0].contains("title is still the placeholder \"My Podcast\""), "{:?}", report.notes);
     assert!(report.notes[1].contains("drew a 1400×1400 cover with the show's title (public/artwork.png)"), "{:?}", report.notes);
     assert_eq!(f.bytes("public/artwork.png"), cover::draw("My Podcast", "Narrate"));
+    // Said when the cover is drawn, not on every publication.
+    let again = f.publish(&f.episode("a", &Options::default()), "2024-03-02T12:00:00Z").unwrap();
+    assert_eq!(again.notes.len(), 1, "{:?}", again.notes);
     assert!(f.read("public/feed.xml").contains("<itunes:image href=\"http://localhost:8080/artwork.png\"/>"));
     assert!(f.read("public/index.html").contains("<img src=\"artwork.png\""));
 }

@@ -2,12 +2,13 @@
 
 use std::path::Path;
 
-pub fn content_type(path: &Path) -> &'static str {
+/// The type a file of a show is served as; `None` for files a show does not hold.
+pub fn content_type(path: &Path) -> Option<&'static str> {
     if path.file_name().is_some_and(|name| name == "feed.xml") {
-        return "application/rss+xml";
+        return Some("application/rss+xml");
     }
     let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-    match extension.as_deref() {
+    let content_type = match extension.as_deref() {
         Some("mp3") => "audio/mpeg",
         Some("wav") => "audio/wav",
         Some("m4a") => "audio/mp4",
@@ -20,8 +21,9 @@ pub fn content_type(path: &Path) -> &'static str {
         Some("html" | "htm") => "text/html; charset=utf-8",
         Some("css") => "text/css",
         Some("txt" | "md") => "text/plain; charset=utf-8",
-        _ => "application/octet-stream",
-    }
+        _ => return None,
+    };
+    Some(content_type)
 }
 
 #[cfg(test)]
@@ -41,10 +43,10 @@ mod tests {
             ("cover.jpg", "image/jpeg"),
             ("cover.png", "image/png"),
             ("index.html", "text/html; charset=utf-8"),
-            ("README", "application/octet-stream"),
         ];
         for (name, expected) in cases {
-            assert_eq!(content_type(Path::new(name)), expected, "{name}");
+            assert_eq!(content_type(Path::new(name)), Some(expected), "{name}");
         }
+        assert_eq!(content_type(Path::new("README")), None);
     }
 }

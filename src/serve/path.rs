@@ -81,16 +81,13 @@ pub fn encode_segment(segment: &str) -> String {
     encoded
 }
 
-/// The file that `segments` name inside `root` (a canonical path), after following any
-/// symbolic links; it must still lie inside `root` and be a regular file.
+/// The file or folder that `segments` name inside `root` (a canonical path), after
+/// following any symbolic links; it must still lie inside `root`.
 pub fn resolve(root: &Path, segments: &[String]) -> Result<PathBuf, Refusal> {
     let joined = segments.iter().fold(root.to_path_buf(), |path, segment| path.join(segment));
     let real = joined.canonicalize().map_err(|_| Refusal::NotFound)?;
     if !real.starts_with(root) {
         return Err(Refusal::Forbidden);
-    }
-    if !real.is_file() {
-        return Err(Refusal::NotFound);
     }
     Ok(real)
 }
@@ -147,6 +144,5 @@ mod tests {
         assert_eq!(resolve(&root, &["link.txt".into()]), Err(Refusal::Forbidden));
         assert!(resolve(&root, &["alias.txt".into()]).is_ok());
         assert_eq!(resolve(&root, &["missing.txt".into()]), Err(Refusal::NotFound));
-        assert_eq!(resolve(&root, &[]), Err(Refusal::NotFound));
     }
 }
