@@ -38,6 +38,9 @@ pub enum Error {
     #[error("unknown voice '{name}' (see `narrate voices`)")]
     UnknownVoice { name: String },
 
+    #[error("--voice: unknown role or speaker '{role}' (valid: {valid})")]
+    UnknownRole { role: String, valid: String },
+
     #[error("no voice cast for role '{role}' in language '{language}' (add it to the cast or pass --voice {role}=NAME)")]
     NoCast { role: String, language: String },
 

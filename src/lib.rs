@@ -26,4 +26,4 @@ pub mod tts;
 
 pub use error::{Error, Result};
 pub use lang::Language;
-pub use pipeline::{build, load_script, slug, AudioFormat, BuildOptions, BuildReport, NoProgress, Progress, ShowInfo, SynthesisStats, Timings};
+pub use pipeline::{build, explain_article, load_script, slug, AudioFormat, BuildOptions, BuildReport, NoProgress, Progress, ShowInfo, SynthesisStats, Timings};

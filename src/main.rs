@@ -35,11 +35,15 @@ enum Command {
     Build(BuildArgs),
     /// Print the script narrate would speak for an article: speakers, sections and turns.
     Script {
-        /// Article file (UTF-8, UTF-16 with BOM, or GB18030/GBK).
+        /// Article file: Markdown or plain text (UTF-8, UTF-16 with BOM, or GB18030/GBK), or a saved HTML page.
         file: PathBuf,
         /// Print JSON (edit it and pass it to `narrate build`) instead of readable text.
         #[arg(long)]
         json: bool,
+        /// List every source paragraph and what became of it: the turn and speaker that
+        /// speak it, or why it is dropped (image, caption, credit, metadata, …).
+        #[arg(long)]
+        explain: bool,
     },
     /// Create a show.toml to fill in (title, author, artwork, base URL, …) for `narrate publish`.
     #[command(name = "show")]
@@ -169,7 +173,7 @@ struct VoiceArgs {
 
 #[derive(Args)]
 struct BuildArgs {
-    /// Articles (.txt/.md), scripts (.json, as printed by `narrate script --json`) or folders of them.
+    /// Articles (.txt/.md/.html), scripts (.json, as printed by `narrate script --json`) or folders of them.
     #[arg(required = true, value_name = "FILE|DIR")]
     files: Vec<PathBuf>,
     /// Folder the episode folder is created in.
@@ -281,7 +285,17 @@ fn run(command: Command) -> Result<(), Failure> {
             println!("{dir}: {verb} {} segments and {} encoded MP3 streams, {mb:.1} MB", stats.segments, stats.streams);
             Ok(())
         }
-        Command::Script { file, json } => {
+        Command::Script { file, json, explain: true } => {
+            let (_, explanation) = narrate::explain_article(&file).map_err(|e| e.to_string())?;
+            if json {
+                let text = serde_json::to_string_pretty(&explanation).map_err(|e| e.to_string())?;
+                println!("{text}");
+            } else {
+                print!("{explanation}");
+            }
+            Ok(())
+        }
+        Command::Script { file, json, explain: false } => {
             let script = narrate::load_script(&file).map_err(|e| e.to_string())?;
             if json {
                 let text = serde_json::to_string_pretty(&script).map_err(|e| e.to_string())?;
@@ -379,9 +393,12 @@ fn build(args: BuildArgs) -> Result<(), Failure> {
     let batch = inputs.len() > 1;
     let loaded: Vec<(&PathBuf, narrate::Result<(Script, String)>)> = inputs
         .iter()
-        .map(|file| (file, narrate::load_script(file).map(|script| {
+        .map(|file| (file, narrate::load_script(file).and_then(|script| {
+            for warning in tts::check_assignments(&script, &args.voice, &options.catalog)? {
+                eprintln!("narrate: warning: {}: {warning}", file.display());
+            }
             let slug = narrate::slug(file, &script);
-            (script, slug)
+            Ok((script, slug))
         })))
         .collect();
     check_distinct_folders(&loaded, &args.out)?;
@@ -446,10 +463,10 @@ fn expand_inputs(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
         let entries = std::fs::read_dir(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let mut found: Vec<PathBuf> = entries
             .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .filter(|p| p.is_file() && p.extension().is_some_and(|e| ["txt", "md", "json"].iter().any(|x| e.eq_ignore_ascii_case(x))))
+            .filter(|p| p.is_file() && p.extension().is_some_and(|e| ["txt", "md", "html", "htm", "json"].iter().any(|x| e.eq_ignore_ascii_case(x))))
             .collect();
         if found.is_empty() {
-            return Err(format!("{}: no .txt, .md or .json files in this folder", path.display()));
+            return Err(format!("{}: no .txt, .md, .html or .json files in this folder", path.display()));
         }
         found.sort();
         inputs.extend(found);

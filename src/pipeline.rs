@@ -208,8 +208,8 @@ pub fn build(script: &Script, slug: &str, options: &BuildOptions, progress: &dyn
 
 /// (speaker name, voice name) per speaker.
 fn speaker_voices(script: &Script, options: &BuildOptions) -> Result<Vec<(String, String)>> {
-    let voices = options.cast.voices_for(script)?;
-    Ok(script.speakers.iter().map(|s| (s.name.clone(), voices.get(&s.id).cloned().unwrap_or_default())).collect())
+    let voices = plan::speaker_voices(script, &options.cast, &options.catalog)?;
+    Ok(script.speakers.iter().map(|s| (s.name.clone(), voices.get(&s.id).map(|v| v.name.clone()).unwrap_or_default())).collect())
 }
 
 /// The files a build writes into `dir`, in the order it writes them.
@@ -575,6 +575,16 @@ pub fn load_script(path: &Path) -> Result<Script> {
         }
         Ok(script)
     }
+}
+
+/// Builds the script for an article file along with what became of each of its source
+/// paragraphs (`narrate script FILE --explain`).
+pub fn explain_article(path: &Path) -> Result<(Script, crate::script::Explanation)> {
+    let (script, explanation) = crate::script::build_explained(&crate::article::read(path)?);
+    if script.turns.is_empty() {
+        return Err(Error::NothingToNarrate { path: path.into(), what: "no paragraph has words to speak".into() });
+    }
+    Ok((script, explanation))
 }
 
 /// Folder name for an input: its file stem with anything but letters, digits, `-` and `_`

@@ -32,7 +32,7 @@ fn missing_file_and_directory() {
     let missing = dir.path().join("nope.txt");
     assert!(build_fails(&missing, &[]).contains("nope.txt"));
     // A folder is a batch of articles; one without any is an error.
-    assert!(build_fails(dir.path(), &[]).contains("no .txt, .md or .json files in this folder"));
+    assert!(build_fails(dir.path(), &[]).contains("no .txt, .md, .html or .json files in this folder"));
     let output = narrate(&["script", dir.path().to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("is a directory"));
@@ -75,6 +75,8 @@ fn unknown_voice_and_bad_options() {
     let fixture = Path::new("tests/fixtures/dialogue-en.md");
     assert!(build_fails(fixture, &["--voice", "guest=no-such-voice"]).contains("unknown voice 'no-such-voice'"));
     assert!(build_fails(fixture, &["--pause", "speaker=lots"]).contains("not a number"));
+    let unknown = build_fails(fixture, &["--voice", "guset=en-guest"]);
+    assert!(unknown.contains("unknown role or speaker 'guset'") && unknown.contains("valid: host, guest, narrator"), "{unknown}");
     let usage = narrate(&["build", "tests/fixtures/dialogue-en.md", "--voice", "guest"]);
     assert_eq!(usage.status.code(), Some(2));
 }

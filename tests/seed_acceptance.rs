@@ -45,3 +45,27 @@ fn seed_interview_script() {
     assert_eq!(s.source.date.as_deref(), Some("2023-10-16 01:29"));
     assert_eq!(s.source.url.as_deref(), Some("https://m.thepaper.cn/detail/24910398"));
 }
+
+#[test]
+fn seed_explain_drops_only_captions_credits_and_metadata() {
+    if !Path::new(SEED).exists() {
+        eprintln!("note: {SEED} not present; seed acceptance not run");
+        return;
+    }
+    let output = common::narrate(&["script", SEED, "--explain", "--json"]);
+    assert!(output.status.success(), "{}", common::stderr(&output));
+    let listing: serde_json::Value = serde_json::from_slice(&output.stdout).expect("explain JSON");
+    let entries = listing["entries"].as_array().unwrap();
+    let dropped: Vec<(u64, &str)> = entries
+        .iter()
+        .filter(|e| e["fate"]["fate"] == "dropped")
+        .map(|e| (e["line"].as_u64().unwrap(), e["fate"]["reason"].as_str().unwrap()))
+        .collect();
+    for (line, reason) in &dropped {
+        let allowed = reason.starts_with("metadata") || ["image", "image caption", "photo/production credit", "editor's note"].contains(reason);
+        assert!(allowed, "line {line} dropped as {reason}");
+    }
+    // 3 metadata lines, the credit line, 3 images, 2 captions, a photo credit, the editor's note.
+    assert_eq!(dropped.len(), 11, "{dropped:?}");
+    assert!(entries.iter().filter(|e| e["fate"]["fate"] == "spoken").count() > 40);
+}

@@ -1,14 +1,17 @@
 //! Text → [`Article`]: paragraphs, then a pass that sorts each one into title, metadata,
 //! heading, body — or drops it (images, their captions, photo credits, editor's notes).
 
-use super::{Article, Block, Meta};
+use super::blocks::{self, Raw, RawKind};
+use super::{Article, Block, Meta, Skip, Skipped};
 use regex::Regex;
 use std::path::Path;
 use std::sync::LazyLock;
 
-static IMAGE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^!\[[^\]]*\]\([^)]*\)$").unwrap());
+/// An image alone in its paragraph, possibly linked: `![alt](src)`, `[![alt](src)](href)`.
+static IMAGE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\[?!\[([^\]]*)\]\([^)]*\)(?:\]\([^)]*\))?$").unwrap());
 static BOLD_ONLY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\*\*([^*]+)\*\*$").unwrap());
-static ITALIC_ONLY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:_[^_]+_|\*[^*]+\*)$").unwrap());
+static ITALIC_ONLY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:_([^_]+)_|\*([^*]+)\*)$").unwrap());
 static URL_LINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^(?:<)?(?:https?://|www\.)\S+$").unwrap());
 static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
@@ -20,17 +23,35 @@ static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 static BYLINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^(?:by\s+\S|作者[：:]|文[／/|｜]|.{0,20}记者\s*\S)").unwrap());
+    LazyLock::new(|| Regex::new(r"(?i)^(?:by\s+\S|作者[：:]|文\s*[／/|｜]|.{0,20}记者\s*\S|interview by\s|主持人?[：:\s]\s*[\p{Han}·]{2,4}$)").unwrap());
 /// Photo, video and production credits: `调色：江勇`, `澎湃新闻记者 马小童 图`, `Photo: Reuters`.
 static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?i)(?:调色|摄影|摄像|剪辑|拍摄|视频|图片|图文|制图|设计|责编|责任编辑|编辑|校对|配音|出品|制作)[：:]",
         r"|\s(?:图|摄)$",
         r"|^(?:photo|photograph|image|video|illustration|graphic)s?\s*(?:by|:|credit)",
-        r"|\b(?:getty images|reuters|afp|associated press|xinhua)\s*$"
+        r"|\b(?:getty images|reuters|afp|associated press|xinhua)\s*$",
+        r"|\b(?:photo|photograph|image|picture|video)s?\s*(?:by|:|credit:?)\s*[^.!?。]{1,40}$"
     ))
     .unwrap()
 });
+
+/// `_This interview has been edited for length._`, `（以下为专访全文）`.
+static EDITORS_NOTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)edited for|condensed|for clarity|transcript|editor'?s note|以下为|全文如下|编者按|编者注|本文").unwrap()
+});
+/// Words that open a paragraph carrying the running text on, never a caption.
+static CONTINUES_TEXT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?:But|And|So|Then|Yet|Still|This|That|These|Those|It|He|She|They|We|I|Our|His|Her|Their|When|After|As|However|Later|Today)\b|他|她|它|我|但|而|然而|此外|随后|这|那|因此|不过)").unwrap()
+});
+/// Advertising and promotion lines left inside an article: `Advertisement`, `Sponsored: …`.
+static ADVERT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:advertisement|sponsored|promoted|ad|广告|推广)\b\s*[:：]?|^(?:subscribe|sign up|newsletter)\b.{0,80}$").unwrap()
+});
+/// A quotation reported as speech: a caption quotes no one.
+static SPEECH: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"(?i)\b(?:said|says|told|asked)\b|[说问道]：?[“"]"#).unwrap());
+/// `[^1]` footnote markers, and the `[^1]:` opening a footnote's text.
+static FOOTNOTE_MARK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[\^[^\]\s]{1,20}\]:?").unwrap());
 
 /// Longest paragraph that can still be an image caption or a credit line.
 const MAX_CAPTION_CHARS: usize = 150;
@@ -41,120 +62,138 @@ const MAX_HEADING_CHARS: usize = 60;
 pub fn parse(text: &str, path: &Path) -> Article {
     let mut meta = Meta::default();
     let mut blocks = Vec::new();
+    let mut skipped = Vec::new();
     let mut in_header = true;
-    let mut after_image = false;
+    let mut image_alt: Option<String> = None;
+    let mut skip = |line: usize, text: &str, reason: Skip| skipped.push(Skipped { line, text: text.to_owned(), reason });
 
-    for (line, paragraph) in paragraphs(text) {
-        let was_after_image = std::mem::take(&mut after_image);
-        let chars = paragraph.chars().count();
-        if IMAGE.is_match(&paragraph) {
-            after_image = true;
-            continue;
-        }
-        if let Some(heading) = markdown_heading(&paragraph) {
-            let heading = super::inline::plain(heading);
-            if heading.is_empty() {
+    for Raw { line, kind, text: raw } in blocks::read(text) {
+        let after_image = image_alt.take();
+        let paragraph = FOOTNOTE_MARK.replace_all(&raw, "").trim().to_owned();
+        match kind {
+            RawKind::Code => {
+                skip(line, &raw, Skip::Code);
                 continue;
             }
-            if in_header && meta.title.is_none() {
-                meta.title = Some(heading);
-            } else {
-                blocks.push(Block::Heading { line, text: heading });
+            RawKind::Table => {
+                skip(line, &raw, Skip::Table);
+                continue;
             }
+            RawKind::Rule => {
+                if blocks.is_empty() {
+                    skip(line, &raw, Skip::Markup);
+                } else {
+                    blocks.push(Block::Break { line });
+                }
+                continue;
+            }
+            RawKind::Heading => {
+                let heading = super::inline::plain(&paragraph);
+                if heading.is_empty() {
+                    skip(line, &raw, Skip::Markup);
+                } else if in_header && meta.title.is_none() {
+                    meta.title = Some(heading);
+                    meta.title_line = Some(line);
+                } else if in_header && blocks.is_empty() && heading.starts_with(['—', '-']) {
+                    // `——访古建筑修缮专家陈淑芬`: a subtitle under the title, read with the lead.
+                    blocks.push(Block::Paragraph { line, text: heading });
+                } else {
+                    blocks.push(Block::Heading { line, text: heading });
+                }
+                continue;
+            }
+            RawKind::Text | RawKind::ListItem => {}
+        }
+        let chars = paragraph.chars().count();
+        if let Some(image) = IMAGE.captures(&paragraph) {
+            image_alt = Some(super::inline::plain(&image[1]));
+            skip(line, &raw, Skip::Image);
             continue;
         }
-        if ITALIC_ONLY.is_match(&paragraph) {
-            continue;
-        }
+        let italic = ITALIC_ONLY.captures(&paragraph).map(|c| c.get(1).or_else(|| c.get(2)).map_or("", |m| m.as_str()).trim().to_owned());
         let bold = BOLD_ONLY.captures(&paragraph).map(|c| c[1].trim().to_owned());
-        let unbolded = bold.as_deref().unwrap_or(&paragraph);
-        if in_header && read_meta_line(unbolded, bold.is_some(), &mut meta) {
+        let unmarked = bold.as_deref().or(italic.as_deref()).unwrap_or(&paragraph);
+        let meta_text = if URL_LINE.is_match(unmarked) { unmarked.to_owned() } else { super::inline::plain(unmarked) };
+        if in_header && let Some(field) = read_meta_line(&meta_text, bold.is_some() || italic.is_some(), &mut meta) {
+            skip(line, &raw, Skip::Metadata(field));
             continue;
         }
-        let short = chars <= MAX_CAPTION_CHARS;
-        if short && (CREDIT.is_match(unbolded) || (was_after_image && !paragraph.starts_with("**"))) {
+        if italic.is_some() && EDITORS_NOTE.is_match(unmarked) && chars <= MAX_CAPTION_CHARS {
+            skip(line, &raw, Skip::EditorsNote);
+            continue;
+        }
+        if chars <= MAX_CAPTION_CHARS && ADVERT.is_match(unmarked) {
+            skip(line, &raw, Skip::Advert);
+            continue;
+        }
+        if chars <= MAX_CAPTION_CHARS && CREDIT.is_match(unmarked) {
+            skip(line, &raw, Skip::Credit);
+            continue;
+        }
+        if let Some(alt) = &after_image
+            && looks_like_caption(&super::inline::plain(&paragraph), alt)
+        {
+            skip(line, &raw, Skip::Caption);
             continue;
         }
         // Markup alone (`***`, `**` × 1000, `[](x)`) has nothing to speak.
         if super::inline::plain(&paragraph).is_empty() {
+            skip(line, &raw, Skip::Markup);
             continue;
         }
-        if in_header && meta.title.is_none() && blocks.is_empty() && looks_like_title(&paragraph) {
+        if kind == RawKind::Text && in_header && meta.title.is_none() && blocks.is_empty() && looks_like_title(&paragraph) {
             meta.title = Some(super::inline::plain(&paragraph));
+            meta.title_line = Some(line);
             continue;
         }
         match bold {
-            Some(heading) if is_heading(&heading) => blocks.push(Block::Heading { line, text: heading }),
+            Some(heading) if kind == RawKind::Text && is_heading(&heading) => blocks.push(Block::Heading { line, text: heading }),
             _ => {
                 in_header = false;
                 blocks.push(Block::Paragraph { line, text: paragraph });
             }
         }
     }
-    Article { path: path.into(), meta, blocks }
+    Article { path: path.into(), meta, blocks, skipped }
 }
 
-/// Splits text into paragraphs with their first line number. Blank lines separate
-/// paragraphs; inside a block, a line break after sentence-final punctuation also
-/// starts a new paragraph, while other breaks (hard-wrapped prose) are joined.
-fn paragraphs(text: &str) -> Vec<(usize, String)> {
-    let mut out: Vec<(usize, String)> = Vec::new();
-    let mut open = false;
-    for (index, raw) in text.lines().enumerate() {
-        let line = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
-        if line.is_empty() {
-            open = false;
-            continue;
-        }
-        match out.last_mut() {
-            Some((_, current)) if open && continues_paragraph(current, line) => {
-                if needs_space(current, line) {
-                    current.push(' ');
-                }
-                current.push_str(line);
-            }
-            _ => out.push((index + 1, line.to_owned())),
-        }
-        open = true;
+/// A paragraph right under an image is its caption only when it reads like one: the
+/// image's own alt text, or one short sentence that does not carry the running text on.
+fn looks_like_caption(text: &str, alt: &str) -> bool {
+    let bare = |t: &str| t.trim_end_matches(['.', '。']).to_owned();
+    if !alt.is_empty() && bare(text) == bare(alt) {
+        return true;
     }
-    out
+    let chars = text.chars().count();
+    let cjk = text.chars().filter(|&c| c > '\u{2e80}').count() * 2 > chars;
+    let limit = if cjk { 60 } else { 140 };
+    chars <= limit
+        && crate::text::sentences(text, usize::MAX).len() <= 1
+        && !text.ends_with(['：', ':', '?', '？', '，', ','])
+        && !CONTINUES_TEXT.is_match(text)
+        && !(text.contains(['“', '"']) && SPEECH.is_match(text))
+        && !crate::script::has_label(text)
 }
 
-fn continues_paragraph(current: &str, next: &str) -> bool {
-    let ends_sentence = current.ends_with(['。', '！', '？', '.', '!', '?', '”', '"', '：', ':', ')', '）', '*', '_']);
-    let starts_block = next.starts_with(['#', '!', '*', '_', '>', '-']);
-    !ends_sentence && !starts_block && !current.starts_with('#')
-}
-
-fn needs_space(current: &str, next: &str) -> bool {
-    let is_cjk = |c: char| c > '\u{2e80}';
-    !(current.chars().last().is_some_and(is_cjk) && next.chars().next().is_some_and(is_cjk))
-}
-
-fn markdown_heading(paragraph: &str) -> Option<&str> {
-    let rest = paragraph.trim_start_matches('#');
-    (rest.len() < paragraph.len() && rest.starts_with(' ')).then(|| rest.trim())
-}
-
-/// Records a header line (byline, date, URL) in `meta`; returns whether it was one.
-fn read_meta_line(text: &str, bold: bool, meta: &mut Meta) -> bool {
-    let slot = if URL_LINE.is_match(text) {
-        &mut meta.url
+/// Records a header line (byline, date, URL) in `meta`; returns which field it filled.
+fn read_meta_line(text: &str, bold: bool, meta: &mut Meta) -> Option<&'static str> {
+    let (slot, field) = if URL_LINE.is_match(text) {
+        (&mut meta.url, "url")
     } else if DATE_LINE.is_match(text) {
-        &mut meta.date
-    } else if BYLINE.is_match(text) && text.chars().count() <= 60 && !text.ends_with(['。', '.']) {
-        &mut meta.byline
-    } else if bold && meta.title.is_some() && meta.byline.is_none() && !is_heading_like_label(text) {
+        (&mut meta.date, "date")
+    } else if BYLINE.is_match(text) && text.chars().count() <= 80 && !text.ends_with(['。', '.']) {
+        (&mut meta.byline, "byline")
+    } else if bold && meta.title.is_some() && meta.byline.is_none() && !is_heading_like_label(text) && text.chars().count() <= 40 {
         // A bold line right under the title that is none of the above: a byline.
-        &mut meta.byline
+        (&mut meta.byline, "byline")
     } else {
-        return false;
+        return None;
     };
     if slot.is_some() {
-        return false;
+        return None;
     }
     *slot = Some(text.trim_start_matches('<').trim_end_matches('>').to_owned());
-    true
+    Some(field)
 }
 
 /// A bold line ending in a colon is a speaker label, never a byline.
@@ -165,8 +204,16 @@ fn is_heading_like_label(text: &str) -> bool {
 /// A first paragraph short enough, and unpunctuated enough, to be the title.
 fn looks_like_title(paragraph: &str) -> bool {
     paragraph.chars().count() <= 100
-        && !paragraph.ends_with(['。', '.', '：', ':', '，', ',', '；', ';'])
-        && !paragraph.contains(['：', ':'])
+        && !paragraph.ends_with(['。', '.', '：', ':', '，', ',', '；', ';', '!', '?', '！', '？'])
+        && (!paragraph.contains(['：', ':']) || is_headline_with_colon(paragraph))
+}
+
+/// `Night Shift: A Radio Transcript`: a Latin headline whose colon introduces a
+/// capitalised subtitle, not a speaker's words.
+fn is_headline_with_colon(paragraph: &str) -> bool {
+    let Some((before, after)) = paragraph.split_once(':') else { return false };
+    let words = before.split_whitespace().count();
+    paragraph.is_ascii() && (2..=6).contains(&words) && after.trim_start().starts_with(|c: char| c.is_ascii_uppercase()) && after.split_whitespace().all(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()) || w.len() <= 3)
 }
 
 fn is_heading(text: &str) -> bool {

@@ -1,15 +1,36 @@
 //! Article → Script: finds the interview's speakers, gives them roles, and turns the
 //! paragraphs into title / intro / heading / question / answer (or narration) turns.
 
+use super::explain::{Entry, Explanation, Fate};
 use super::labels::{self, Label};
 use super::model::{Role, Script, Section, Source, Speaker, Turn, TurnKind};
 use super::names;
 use crate::article::{inline, Article, Block};
 use crate::text;
+use regex::Regex;
 use std::collections::HashMap;
+use std::sync::LazyLock;
+
+/// Closing lines that are not part of an answer: a third-person report on the guest, an
+/// end mark, an editor's note.
+static OUTRO_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:he|she|they)\s+(?:says|said|adds|added|hopes|plans|will)|(?:says|said)\s+(?:he|she|they)|^\(?end\)?$|edited for|this interview|[他她](?:说|表示|称|希望|坦言)|（完）|\(完\)|^完$|^—+\s*end\s*—+$|记者手记|编者")
+        .unwrap()
+});
 
 /// Builds the script for an article.
 pub fn build(article: &Article) -> Script {
+    build_with_origins(article).0
+}
+
+/// Builds the script and the account of what became of each source paragraph.
+pub fn build_explained(article: &Article) -> (Script, Explanation) {
+    let (script, origins) = build_with_origins(article);
+    let explanation = explain(article, &script.speakers, &script.turns, origins);
+    (script, explanation)
+}
+
+fn build_with_origins(article: &Article) -> (Script, Vec<Origin>) {
     let language = text::detect_language(&all_text(article));
     let title = article.meta.title.clone().unwrap_or_else(|| untitled(article));
     let labels: Vec<Option<Label>> = article
@@ -17,22 +38,26 @@ pub fn build(article: &Article) -> Script {
         .iter()
         .map(|block| match block {
             Block::Paragraph { text, .. } => labels::find(text),
-            Block::Heading { .. } => None,
+            Block::Heading { .. } | Block::Break { .. } => None,
         })
         .collect();
     let speakers = cast_speakers(article, &labels, language);
+    let outro_from = if speakers.is_empty() { None } else { outro_start(article, &labels, &speakers) };
     let mut builder = TurnBuilder::new(&title, article.meta.title.is_some(), speakers.is_empty());
-    for (block, label) in article.blocks.iter().zip(&labels) {
+    for (index, (block, label)) in article.blocks.iter().zip(&labels).enumerate() {
+        let line = block.line();
         match block {
-            Block::Heading { text, .. } => builder.heading(text),
+            Block::Heading { text, .. } => builder.heading(line, text),
+            Block::Break { .. } => builder.note(line, "---", "separator"),
             Block::Paragraph { text, .. } => match label.as_ref().and_then(|l| speakers.by_label.get(l.name)) {
-                Some(speaker) => builder.labelled(speaker, &inline::plain(label_rest(label))),
-                None => builder.paragraph(&inline::plain(text)),
+                Some(speaker) => builder.labelled(line, text, speaker, &inline::plain(label_rest(label))),
+                None if outro_from.is_some_and(|from| index >= from) => builder.outro(line, text),
+                None => builder.paragraph(line, text),
             },
         }
     }
-    let (speakers, sections, turns) = builder.finish(speakers.list, language);
-    Script {
+    let (speakers, sections, turns, origins) = builder.finish(speakers.list, language);
+    let script = Script {
         title: title.clone(),
         language,
         source: Source {
@@ -45,7 +70,80 @@ pub fn build(article: &Article) -> Script {
         speakers,
         sections,
         turns,
+    };
+    (script, origins)
+}
+
+/// Index of the first block after the last labelled turn that is not part of that answer:
+/// a separator, a heading, or a paragraph that reads as an outro (see [`OUTRO_LINE`]) or
+/// names the last speaker in the third person.
+fn outro_start(article: &Article, labels: &[Option<Label>], cast: &Cast) -> Option<usize> {
+    let last = labels.iter().rposition(|l| l.as_ref().is_some_and(|l| cast.by_label.contains_key(l.name)))?;
+    let last_label = labels[last].as_ref()?;
+    let speaker = cast.by_label.get(last_label.name)?;
+    if speaker.kind != TurnKind::Answer {
+        return None;
     }
+    let name = cast.list.iter().find(|s| s.id == speaker.id).map_or(last_label.name, |s| s.name.as_str());
+    let mentions = name_forms(name, last_label.name);
+    (last + 1..article.blocks.len()).find(|&index| match &article.blocks[index] {
+        Block::Break { .. } | Block::Heading { .. } => true,
+        Block::Paragraph { text, .. } => {
+            let plain = inline::plain(text);
+            OUTRO_LINE.is_match(&plain) || is_italic(text) || mentions.iter().any(|m| plain.contains(m.as_str()))
+        }
+    })
+}
+
+/// The ways a text refers to a speaker: the full name, the label, and a Latin surname.
+fn name_forms(name: &str, label: &str) -> Vec<String> {
+    let mut forms = vec![name.to_owned(), label.to_owned()];
+    if let Some(surname) = name.split_whitespace().last().filter(|s| s.len() > 2 && s.is_ascii()) {
+        forms.push(surname.to_owned());
+    }
+    forms.retain(|f| f.chars().count() >= 2 && !labels::is_question_marker(f) && !labels::is_answer_marker(f));
+    forms
+}
+
+fn is_italic(text: &str) -> bool {
+    let text = text.trim();
+    (text.starts_with('_') && text.ends_with('_') || text.starts_with('*') && !text.starts_with("**") && text.ends_with('*')) && text.len() > 2
+}
+
+/// Merges the spoken blocks' fates with the article's skipped paragraphs, in source order.
+fn explain(article: &Article, speakers: &[Speaker], turns: &[Turn], origins: Vec<Origin>) -> Explanation {
+    let mut names: HashMap<&str, &str> = HashMap::new();
+    for speaker in speakers {
+        names.entry(speaker.id.as_str()).or_insert(speaker.name.as_str());
+    }
+    let mut entries: Vec<Entry> = Vec::new();
+    if let (Some(line), Some(title)) = (article.meta.title_line, &article.meta.title) {
+        let speaker = turns.first().filter(|t| t.kind == TurnKind::Title).map(|t| t.speaker.clone());
+        entries.push(spoken_entry(line, title, title, speaker.map(|s| (0, s)), &names, TurnKind::Title));
+    }
+    for origin in origins {
+        let entry = match origin.turn {
+            Some(turn) => spoken_entry(origin.line, &origin.text, &origin.said, Some((turn, turns[turn].speaker.clone())), &names, turns[turn].kind),
+            None => Entry { line: origin.line, text: origin.text, fate: Fate::Dropped { reason: origin.reason.into() } },
+        };
+        entries.push(entry);
+    }
+    for skipped in &article.skipped {
+        entries.push(Entry { line: skipped.line, text: skipped.text.clone(), fate: Fate::Dropped { reason: skipped.reason.to_string() } });
+    }
+    entries.sort_by_key(|e| e.line);
+    Explanation { entries }
+}
+
+fn spoken_entry(line: usize, text: &str, said: &str, turn: Option<(usize, String)>, names: &HashMap<&str, &str>, kind: TurnKind) -> Entry {
+    let fate = match turn {
+        Some((turn, speaker)) => {
+            let name = names.get(speaker.as_str()).map_or_else(|| speaker.clone(), |name| (*name).to_owned());
+            Fate::Spoken { turn: turn + 1, speaker, name, kind, said: said.to_owned() }
+        }
+        None => Fate::Dropped { reason: "title (not read)".into() },
+    };
+    Entry { line, text: text.to_owned(), fate }
 }
 
 fn label_rest<'a>(label: &'a Option<Label>) -> &'a str {
@@ -55,9 +153,10 @@ fn label_rest<'a>(label: &'a Option<Label>) -> &'a str {
 fn all_text(article: &Article) -> String {
     let mut text = article.meta.title.clone().unwrap_or_default();
     for block in &article.blocks {
-        let (Block::Heading { text: t, .. } | Block::Paragraph { text: t, .. }) = block;
-        text.push('\n');
-        text.push_str(t);
+        if let Block::Heading { text: t, .. } | Block::Paragraph { text: t, .. } = block {
+            text.push('\n');
+            text.push_str(t);
+        }
     }
     text
 }
@@ -90,6 +189,8 @@ struct LabelStats<'a> {
     turns: usize,
     questions: usize,
     bold: bool,
+    /// Written as the interviewer: `Q`, `记者`, `NAME (host)`.
+    marks_host: bool,
 }
 
 /// Decides which label candidates are speakers and which of them is the interviewer.
@@ -98,17 +199,18 @@ fn cast_speakers(article: &Article, labels: &[Option<Label>], language: crate::L
     let mut index_of: HashMap<&str, usize> = HashMap::new();
     for label in labels.iter().flatten() {
         let index = *index_of.entry(label.name).or_insert_with(|| {
-            stats.push(LabelStats { name: label.name, turns: 0, questions: 0, bold: label.bold });
+            stats.push(LabelStats { name: label.name, turns: 0, questions: 0, bold: label.bold, marks_host: false });
             stats.len() - 1
         });
         stats[index].turns += 1;
+        stats[index].marks_host |= label.marks_host();
         stats[index].questions += usize::from(is_question(label.rest));
     }
     let bold_names = stats.iter().filter(|s| s.bold).count();
     stats.retain(|s| {
-        s.turns >= 2 || labels::is_question_marker(s.name) || labels::is_answer_marker(s.name) || (s.bold && bold_names >= 2)
+        s.turns >= 2 || s.marks_host || labels::is_answer_marker(s.name) || (s.bold && bold_names >= 2)
     });
-    if stats.len() < 2 && !stats.iter().any(|s| labels::is_question_marker(s.name)) {
+    if stats.len() < 2 && !stats.iter().any(|s| s.marks_host) {
         return Cast { list: Vec::new(), by_label: HashMap::new() };
     }
     let interviewer = interviewer(&stats);
@@ -131,10 +233,10 @@ fn cast_speakers(article: &Article, labels: &[Option<Label>], language: crate::L
     Cast { list, by_label }
 }
 
-/// The interviewer: a question marker if there is one, otherwise the label whose turns
+/// The interviewer: a question marker or `(host)` label if there is one, otherwise the label whose turns
 /// are most often questions; ties go to the label that speaks first.
 fn interviewer(stats: &[LabelStats]) -> usize {
-    if let Some(i) = stats.iter().position(|s| labels::is_question_marker(s.name)) {
+    if let Some(i) = stats.iter().position(|s| s.marks_host) {
         return i;
     }
     if let Some(i) = stats.iter().position(|s| labels::is_answer_marker(s.name)) {
@@ -157,12 +259,23 @@ fn is_question(text: &str) -> bool {
     end.ends_with(['？', '?'])
 }
 
+/// Where one source block went: the turn it is spoken in, or why it is not.
+struct Origin {
+    line: usize,
+    text: String,
+    turn: Option<usize>,
+    /// What of it is spoken: its plain text without the speaker label.
+    said: String,
+    reason: &'static str,
+}
+
 /// Accumulates turns and sections while walking the article's blocks.
 struct TurnBuilder {
     narrated: bool,
     started: bool,
     sections: Vec<Section>,
     turns: Vec<Turn>,
+    origins: Vec<Origin>,
 }
 
 impl TurnBuilder {
@@ -176,6 +289,7 @@ impl TurnBuilder {
             started: false,
             sections: vec![Section { title: title.to_owned() }],
             turns: if spoken_title { vec![title_turn] } else { Vec::new() },
+            origins: Vec::new(),
         }
     }
 
@@ -191,25 +305,58 @@ impl TurnBuilder {
         self.sections.len() - 1
     }
 
-    fn heading(&mut self, text: &str) {
-        let text = inline::plain(text);
+    /// Records that the block at `line` went into the last turn.
+    fn spoken(&mut self, line: usize, source: &str, said: &str) {
+        let turn = self.turns.len().checked_sub(1);
+        self.origins.push(Origin { line, text: source.to_owned(), turn, said: said.to_owned(), reason: "" });
+    }
+
+    fn note(&mut self, line: usize, source: &str, reason: &'static str) {
+        self.origins.push(Origin { line, text: source.to_owned(), turn: None, said: String::new(), reason });
+    }
+
+    fn heading(&mut self, line: usize, source: &str) {
+        let text = inline::plain(source);
         if text.is_empty() {
-            return;
+            return self.note(line, source, "markup without words");
         }
         self.sections.push(Section { title: text.clone() });
         let section = self.section();
-        self.turns.push(Turn { speaker: self.voice_of_text().into(), kind: TurnKind::Heading, section, text });
+        self.turns.push(Turn { speaker: self.voice_of_text().into(), kind: TurnKind::Heading, section, text: text.clone() });
+        self.spoken(line, source, &text);
     }
 
-    fn labelled(&mut self, speaker: &SpeakerTurns, text: &str) {
+    fn labelled(&mut self, line: usize, source: &str, speaker: &SpeakerTurns, text: &str) {
         self.started = true;
         let section = self.section();
         self.turns.push(Turn { speaker: speaker.id.clone(), kind: speaker.kind, section, text: text.to_owned() });
+        self.spoken(line, source, text);
     }
 
-    fn paragraph(&mut self, text: &str) {
+    /// Closing text after the last answer: the host's (or narrator's) outro.
+    fn outro(&mut self, line: usize, source: &str) {
+        let text = inline::plain(source);
         if text.is_empty() {
-            return;
+            return self.note(line, source, "markup without words");
+        }
+        let section = self.section();
+        match self.turns.last_mut() {
+            Some(last) if last.kind == TurnKind::Outro && last.section == section => {
+                last.text.push_str("\n\n");
+                last.text.push_str(&text);
+            }
+            _ => {
+                let speaker = self.voice_of_text().into();
+                self.turns.push(Turn { speaker, kind: TurnKind::Outro, section, text: text.clone() });
+            }
+        }
+        self.spoken(line, source, &text);
+    }
+
+    fn paragraph(&mut self, line: usize, source: &str) {
+        let text = inline::plain(source);
+        if text.is_empty() {
+            return self.note(line, source, "markup without words");
         }
         let section = self.section();
         let continues = match self.turns.last() {
@@ -223,18 +370,34 @@ impl TurnBuilder {
                 if !last.text.is_empty() {
                     last.text.push_str("\n\n");
                 }
-                last.text.push_str(text);
+                last.text.push_str(&text);
             }
             _ => {
                 let kind = if self.narrated { TurnKind::Narration } else { TurnKind::Intro };
-                self.turns.push(Turn { speaker: self.voice_of_text().into(), kind, section, text: text.to_owned() });
+                self.turns.push(Turn { speaker: self.voice_of_text().into(), kind, section, text: text.clone() });
             }
         }
+        self.spoken(line, source, &text);
     }
 
     /// Drops turns left empty (a label with nothing after it) and names the narrator.
-    fn finish(mut self, mut speakers: Vec<Speaker>, language: crate::Language) -> (Vec<Speaker>, Vec<Section>, Vec<Turn>) {
+    fn finish(mut self, mut speakers: Vec<Speaker>, language: crate::Language) -> (Vec<Speaker>, Vec<Section>, Vec<Turn>, Vec<Origin>) {
+        let mut new_index = Vec::with_capacity(self.turns.len());
+        let mut kept = 0;
+        for turn in &self.turns {
+            let keep = !turn.text.trim().is_empty();
+            new_index.push(keep.then_some(kept));
+            kept += usize::from(keep);
+        }
         self.turns.retain(|t| !t.text.trim().is_empty());
+        for origin in &mut self.origins {
+            if let Some(turn) = origin.turn {
+                origin.turn = new_index[turn];
+                if origin.turn.is_none() {
+                    origin.reason = "speaker label with nothing after it";
+                }
+            }
+        }
         if self.narrated {
             let name = match language {
                 crate::Language::Zh => "旁白",
@@ -242,6 +405,6 @@ impl TurnBuilder {
             };
             speakers = vec![Speaker { id: "narrator".into(), name: name.into(), role: Role::Narrator }];
         }
-        (speakers, self.sections, self.turns)
+        (speakers, self.sections, self.turns, self.origins)
     }
 }

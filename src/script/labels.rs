@@ -1,5 +1,5 @@
 //! Speaker labels at the start of a paragraph: `**NAME：**text`, `**NAME**: text`,
-//! `NAME：text`, `Q: text`. Finding a candidate is syntax; whether it really is a speaker
+//! `NAME：text`, `Q: text`, `Q. text`, `【记者】text`, `NAME (role): text`. Finding a candidate is syntax; whether it really is a speaker
 //! is decided over the whole article (see [`is_speaker_name`] and the builder).
 
 use regex::Regex;
@@ -8,12 +8,22 @@ use std::sync::LazyLock;
 static BOLD_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\*\*\s*([^*：:\n]{1,40}?)\s*(?:[：:]\s*\*\*|\*\*\s*[：:])\s*(.*)$").unwrap()
 });
+/// `*Q:* text`, `_Reed_: text`: the same in italics.
+static ITALIC_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\*\s*([^*：:\n]{1,40}?)\s*(?:[：:]\s*\*|\*\s*[：:])|_\s*([^_：:\n]{1,40}?)\s*(?:[：:]\s*_|_\s*[：:]))\s*(.*)$").unwrap()
+});
 /// Enumerations written like labels: `第一：`, `一是：`, `首先：`.
 static ENUMERATION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:第[一二三四五六七八九十]+|[一二三四五六七八九十]+是|其[一二三四五六七八九十]|首先|其次|最后)").unwrap());
 static PLAIN_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^([\p{Han}·]{1,12}|[A-Za-z][A-Za-z.'\-]*(?: [A-Za-z][A-Za-z.'\-]*){0,3})\s*[：:]\s*(.+)$").unwrap()
+    Regex::new(r"^([\p{Han}·]{1,12}|[A-Za-z][A-Za-z.'\-]*(?: [A-Za-z][A-Za-z.'\-]*){0,3})\s*(?:[(（]([^)）]{1,30})[)）])?\s*[：:]\s*(.+)$").unwrap()
 });
+/// `【记者】text`, `[主持人] text`.
+static BRACKET_LABEL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:\*\*)?[【\[]([^】\]\n]{1,12})[】\]](?:\*\*)?\s*[：:]?\s*(.+)$").unwrap());
+/// `Q. text` / `A. text`, the newspaper transcript style (optionally bold).
+static DOTTED_MARKER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:\*\*)?([QA])\.(?:\*\*)?\s+(.+)$").unwrap());
 
 /// Words that open a paragraph with a colon without being a speaker.
 const NOT_SPEAKERS: &[&str] = &[
@@ -23,8 +33,13 @@ const NOT_SPEAKERS: &[&str] = &[
 ];
 
 /// Labels that are interview markers whatever the article (`问：`, `Q:`).
-pub const QUESTION_MARKERS: &[&str] = &["问", "记", "记者", "q", "question", "interviewer"];
-pub const ANSWER_MARKERS: &[&str] = &["答", "a", "answer"];
+pub const QUESTION_MARKERS: &[&str] =
+    &["问", "记", "记者", "主持人", "主持", "q", "question", "interviewer", "host", "moderator"];
+pub const ANSWER_MARKERS: &[&str] = &["答", "嘉宾", "受访者", "a", "answer", "guest", "interviewee"];
+
+/// Role words written in brackets after a name (`Tomas Berg (host):`) that make it the
+/// interviewer.
+const HOST_ROLES: &[&str] = &["host", "moderator", "interviewer", "presenter", "主持人", "主持", "记者"];
 
 /// A speaker label found at the start of a paragraph.
 #[derive(Clone, Debug, PartialEq)]
@@ -32,17 +47,38 @@ pub struct Label<'a> {
     pub name: &'a str,
     pub rest: &'a str,
     pub bold: bool,
+    /// The role written beside the name, `(host)` in `Ann Lee (host):`.
+    pub role: Option<&'a str>,
+}
+
+impl Label<'_> {
+    /// Whether the label marks the interviewer: a question marker or a `(host)` role.
+    pub fn marks_host(&self) -> bool {
+        is_question_marker(self.name) || self.role.is_some_and(|r| HOST_ROLES.contains(&r.trim().to_lowercase().as_str()))
+    }
 }
 
 /// Finds a label candidate at the start of `paragraph`.
 pub fn find(paragraph: &str) -> Option<Label<'_>> {
     if let Some(c) = BOLD_LABEL.captures(paragraph) {
         let (name, rest) = (c.get(1)?.as_str(), c.get(2)?.as_str());
-        return is_speaker_name(name).then_some(Label { name, rest, bold: true });
+        return is_speaker_name(name).then_some(Label { name, rest, bold: true, role: None });
+    }
+    if let Some(c) = ITALIC_LABEL.captures(paragraph) {
+        let (name, rest) = (c.get(1).or_else(|| c.get(2))?.as_str(), c.get(3)?.as_str());
+        return is_speaker_name(name).then_some(Label { name, rest, bold: true, role: None });
+    }
+    if let Some(c) = DOTTED_MARKER.captures(paragraph) {
+        let (name, rest) = (c.get(1)?.as_str(), c.get(2)?.as_str());
+        return Some(Label { name, rest, bold: false, role: None });
+    }
+    if let Some(c) = BRACKET_LABEL.captures(paragraph) {
+        let (name, rest) = (c.get(1)?.as_str().trim(), c.get(2)?.as_str());
+        return is_speaker_name(name).then_some(Label { name, rest, bold: false, role: None });
     }
     let c = PLAIN_LABEL.captures(paragraph)?;
-    let (name, rest) = (c.get(1)?.as_str(), c.get(2)?.as_str());
-    (is_speaker_name(name) && plausible_plain_name(name)).then_some(Label { name, rest, bold: false })
+    let (name, role, rest) = (c.get(1)?.as_str(), c.get(2).map(|r| r.as_str()), c.get(3)?.as_str());
+    (is_speaker_name(name) && plausible_plain_name(name)).then_some(Label { name, rest, bold: false, role })
 }
 
 /// Whether `name` can name a speaker at all (not `Note`, `时间`, a number, a sentence).
@@ -85,6 +121,8 @@ mod tests {
         assert_eq!(name("**澎湃新闻：**中哈建交？"), Some(("澎湃新闻", "中哈建交？", true)));
         assert_eq!(name("**ORTEGA:** We did."), Some(("ORTEGA", "We did.", true)));
         assert_eq!(name("**张霄**：自1992年"), Some(("张霄", "自1992年", true)));
+        assert_eq!(name("*Q:* Why?"), Some(("Q", "Why?", true)));
+        assert_eq!(name("_Reed_: We did."), Some(("Reed", "We did.", true)));
     }
 
     #[test]
@@ -92,6 +130,13 @@ mod tests {
         assert_eq!(name("问：怎么看？"), Some(("问", "怎么看？", false)));
         assert_eq!(name("Q: Why?"), Some(("Q", "Why?", false)));
         assert_eq!(name("Maria Ortega: Thanks."), Some(("Maria Ortega", "Thanks.", false)));
+        assert_eq!(name("Dr. Berg: It melts."), Some(("Dr. Berg", "It melts.", false)));
+        assert_eq!(name("Q. Why now?"), Some(("Q", "Why now?", false)));
+        assert_eq!(name("**A.** Because."), Some(("A", "Because.", false)));
+        assert_eq!(name("【记者】为什么？"), Some(("记者", "为什么？", false)));
+        let label = find("Ann Lee (host): Welcome.").unwrap();
+        assert_eq!((label.name, label.role, label.rest), ("Ann Lee", Some("host"), "Welcome."));
+        assert!(label.marks_host());
     }
 
     #[test]

@@ -70,6 +70,8 @@ pub enum TurnKind {
     Question,
     Answer,
     Narration,
+    /// Closing text after the interview's last answer, read by the host or narrator.
+    Outro,
 }
 
 impl Role {
@@ -97,6 +99,7 @@ impl fmt::Display for TurnKind {
             TurnKind::Question => "question",
             TurnKind::Answer => "answer",
             TurnKind::Narration => "narration",
+            TurnKind::Outro => "outro",
         };
         f.write_str(name)
     }

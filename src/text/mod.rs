@@ -10,6 +10,7 @@ mod chars;
 mod detect;
 mod en;
 mod en_num;
+mod romanize;
 mod rules;
 mod split;
 mod zh;
@@ -17,6 +18,7 @@ mod zh_latin;
 mod zh_num;
 
 pub use detect::detect_language;
+pub use romanize::han_to_pinyin;
 pub use split::{clauses, sentences};
 
 use crate::Language;

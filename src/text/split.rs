@@ -44,6 +44,8 @@ const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "no", "nos", "inc", "ltd", "co", "corp",
     "gen", "gov", "sen", "rep", "lt", "col", "capt", "mt", "ave", "blvd", "approx", "dept", "est", "fig",
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "cf", "al",
+    "mx", "hon", "rev", "amb", "pres", "supt", "insp", "det", "adm", "maj", "sgt", "cpl", "pvt", "fr", "messrs",
+    "univ", "assn", "bros", "dist", "vol", "pp", "ed", "eds", "min", "max",
 ];
 
 fn sentence_spans(text: &str) -> Vec<&str> {
@@ -332,6 +334,11 @@ mod tests {
         assert_eq!(s("Apples, pears, etc. are fruit."), vec!["Apples, pears, etc. are fruit."]);
         assert_eq!(s("We had apples etc. Then pears."), vec!["We had apples etc.", "Then pears."]);
         assert_eq!(s("It was approx. five. No. 5 won."), vec!["It was approx. five.", "No. 5 won."]);
+        assert_eq!(
+            s("Dr. Tomas Berg met Sen. Ada Park, e.g. in the U.S. Senate. Prof. Li agreed."),
+            vec!["Dr. Tomas Berg met Sen. Ada Park, e.g. in the U.S. Senate.", "Prof. Li agreed."]
+        );
+        assert_eq!(s("We asked Sgt. Cole and Rev. Hale. They came."), vec!["We asked Sgt. Cole and Rev. Hale.", "They came."]);
     }
 
     #[test]

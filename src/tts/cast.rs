@@ -49,6 +49,29 @@ impl Cast {
     }
 }
 
+/// Roles `--voice` may name in any script; speaker ids (`guest2`) depend on the script.
+const ROLES: [&str; 3] = ["host", "guest", "narrator"];
+
+/// Checks `--voice ROLE=VOICE` assignments against a script: ROLE must be a role or one of
+/// the script's speaker ids, VOICE a voice of the catalog. Returns warnings for voices that
+/// do not speak the script's language.
+pub fn check_assignments(script: &Script, assignments: &[(String, String)], catalog: &super::VoiceCatalog) -> Result<Vec<String>> {
+    let mut warnings = Vec::new();
+    for (role, voice) in assignments {
+        let known = ROLES.contains(&role.as_str()) || script.speakers.iter().any(|s| &s.id == role);
+        if !known {
+            let mut valid: Vec<&str> = ROLES.to_vec();
+            valid.extend(script.speakers.iter().map(|s| s.id.as_str()).filter(|id| !ROLES.contains(id)));
+            return Err(Error::UnknownRole { role: role.clone(), valid: valid.join(", ") });
+        }
+        let profile = catalog.get(voice)?;
+        if profile.language != script.language {
+            warnings.push(format!("voice '{voice}' speaks {} but the script is in {}; {role} will sound foreign", profile.language, script.language));
+        }
+    }
+    Ok(warnings)
+}
+
 /// Parses a `ROLE=VOICE` command-line assignment.
 pub fn parse_assignment(text: &str) -> std::result::Result<(String, String), String> {
     let (role, voice) = text.split_once('=').ok_or_else(|| format!("'{text}': expected ROLE=VOICE, e.g. guest=en-guest"))?;

@@ -10,7 +10,7 @@ pub mod store;
 mod voice;
 pub mod zh_baker;
 
-pub use cast::{parse_assignment, Cast};
+pub use cast::{check_assignments, parse_assignment, Cast};
 pub use store::{Installed, VoiceStore};
 pub use voice::{VoiceCatalog, VoiceProfile};
 
