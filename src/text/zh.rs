@@ -696,11 +696,11 @@ mod tests {
 
     #[test]
     fn latin_words_and_acronyms() {
-        assert_eq!(n("5G"), "五吉");
-        assert_eq!(n("OTA升级"), "欧提诶升级");
+        assert_eq!(n("5G"), "五基");
+        assert_eq!(n("OTA升级"), "欧梯诶升级");
         assert_eq!(n("CEO"), "西伊欧");
-        assert_eq!(n("GDP增长"), "吉迪皮增长");
-        assert_eq!(n("APP"), "诶皮皮");
+        assert_eq!(n("GDP增长"), "基低批增长");
+        assert_eq!(n("APP"), "诶批批");
         assert_eq!(n("Nazarbayev University"), "纳扎尔巴耶夫 乌尼维尔西蒂");
         assert_eq!(n("β射线"), "贝塔射线");
         assert_eq!(n("Node.js"), "诺德点杰艾斯");

@@ -8,10 +8,12 @@
 //!   transliteration conventions use for it (Nazarbayev → 纳扎尔巴耶夫).
 //!   The result is an approximation, never an empty string.
 
-/// Han approximation of each English letter name, A..=Z.
+/// Han approximation of each English letter name, A..=Z. Chinese presenters say
+/// the one-syllable names on a high level tone (GDP jī dī pī, 5G wǔ jī), so those
+/// are written with first-tone characters.
 const LETTER_NAMES: [&str; 26] = [
-    "诶", "比", "西", "迪", "伊", "艾弗", "吉", "艾尺", "艾", "杰", "开", "艾勒", "艾姆",
-    "艾恩", "欧", "皮", "丘", "艾儿", "艾斯", "提", "优", "维", "达布留", "艾克斯", "歪", "贼",
+    "诶", "比", "西", "低", "伊", "艾弗", "基", "艾尺", "艾", "杰", "开", "艾勒", "艾姆",
+    "艾恩", "欧", "批", "丘", "艾儿", "艾斯", "梯", "优", "维", "达布留", "艾克斯", "歪", "贼",
 ];
 
 /// Reads one run of ASCII letters (a "word") in Han characters.
@@ -19,7 +21,7 @@ pub fn read_word(word: &str) -> String {
     camel_parts(word).into_iter().map(read_part).collect()
 }
 
-/// Spells a word letter by letter: "OTA" → 欧提诶. Non-letters are skipped.
+/// Spells a word letter by letter: "OTA" → 欧梯诶. Non-letters are skipped.
 fn spell(word: &str) -> String {
     word.chars()
         .filter(char::is_ascii_alphabetic)
@@ -287,10 +289,10 @@ mod tests {
     #[test]
     fn spells_acronyms() {
         assert_eq!(read_word("CEO"), "西伊欧");
-        assert_eq!(read_word("OTA"), "欧提诶");
-        assert_eq!(read_word("GDP"), "吉迪皮");
-        assert_eq!(read_word("APP"), "诶皮皮");
-        assert_eq!(read_word("G"), "吉");
+        assert_eq!(read_word("OTA"), "欧梯诶");
+        assert_eq!(read_word("GDP"), "基低批");
+        assert_eq!(read_word("APP"), "诶批批");
+        assert_eq!(read_word("G"), "基");
     }
 
     #[test]

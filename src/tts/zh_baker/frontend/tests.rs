@@ -40,7 +40,7 @@ fn frontend(sandhi: bool, prosody: bool) -> Frontend {
         symbols(),
         dict().clone(),
         Lexicon::default(),
-        Options { sandhi, prosody },
+        Options { sandhi, prosody, ..Options::default() },
     )
 }
 
@@ -188,6 +188,24 @@ fn lexicon_overrides_dictionary_and_segmentation() {
 fn corrections_parse() {
     let corrections = Lexicon::from_toml(CORRECTIONS).unwrap();
     assert!(corrections.get("还款").is_some() && corrections.get("得").is_some());
+    let names = Lexicon::from_toml(NAMES).unwrap();
+    assert!(names.get("托卡耶夫").is_some() && names.get("斯迈洛夫").is_some());
+}
+
+#[test]
+fn names_are_read_whole_as_presenters_read_them() {
+    let cases = [
+        ("总统托卡耶夫发来贺信", "zong2 tong3 tuo1 ka3 ye1 fu1 fa1 lai2 he4 xin4"),
+        ("副部长斯迈洛夫出席", "fu4 bu4 zhang3 si1 mai4 luo4 fu1 chu1 xi2"),
+        ("在阿斯塔纳", "zai4 a1 si1 ta3 na4"),
+        ("大使张霄", "da4 shi3 zhang1 xiao1"),
+        ("司长华春莹", "si1 zhang3 hua4 chun1 ying2"),
+    ];
+    check_all(full(), &cases);
+    // A user lexicon entry wins over a built-in name.
+    let user = Lexicon::from_toml("[words]\n\"张霄\" = \"zhang1 xiao4\"\n").unwrap();
+    let f = Frontend::new(symbols(), dict().clone(), user, Options::default());
+    assert_eq!(f.pinyin("张霄"), ["zhang1", "xiao4"]);
 }
 
 #[test]
@@ -327,4 +345,27 @@ fn wei_before_an_amount_is_the_copula() {
     assert_eq!(f.pinyin("比例为百分之十")[2], "wei2");
     assert_eq!(f.pinyin("为全年目标")[0], "wei4");
     assert_eq!(f.pinyin("成为专家")[1], "wei2");
+}
+
+/// The common polyphonic words of `polyphones.txt` read as in their context.
+#[test]
+fn common_polyphones_in_context() {
+    let list = include_str!("polyphones.txt");
+    let no_sandhi = frontend(false, true);
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for line in list.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+        let fields: Vec<&str> = line.split('|').map(str::trim).collect();
+        let [context, word, want] = fields[..] else { panic!("bad line {line:?}") };
+        let at = context.find(word).unwrap_or_else(|| panic!("{word} not in {context}"));
+        let start = context[..at].chars().count();
+        let got = no_sandhi.pinyin(context);
+        let got = got[start..start + word.chars().count()].join(" ");
+        if got != want {
+            failures.push(format!("{context}: {word} read {got:?}, want {want:?}"));
+        }
+        count += 1;
+    }
+    assert!(count >= 200, "only {count} words");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
