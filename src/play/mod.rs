@@ -34,7 +34,10 @@ pub fn play(target: &Path, options: PlayOptions) -> Result<()> {
     let files = episode::locate(target)?;
     let decoder = decode::open(&files.audio)?;
     let duration = decode::duration(&decoder).or(files.cues.as_ref().map(|cues| cues.duration)).unwrap_or(0.0);
-    let playback = Playback::for_episode(duration, files.script.as_ref(), files.cues.as_ref());
+    let mut playback = Playback::for_episode(duration, files.script.as_ref(), files.cues.as_ref());
+    if playback.chapters().is_empty() && !files.published_chapters.is_empty() {
+        playback = Playback::new(duration, files.published_chapters, Vec::new());
+    }
     let start = playback.start_position(options.from, options.chapter).map_err(Error::Usage)?;
     player::run(decoder, &playback, start)
 }

@@ -95,7 +95,7 @@ impl Playback {
             (Some(from), None) => Ok(from.max(0.0)),
             (None, Some(number)) => {
                 if self.chapters.is_empty() {
-                    return Err("this episode has no chapters (they need its script.json and cues.json)".into());
+                    return Err("this episode has no chapters (none in script.json and cues.json, chapters.json or the MP3's tag)".into());
                 }
                 number
                     .checked_sub(1)
