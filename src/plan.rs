@@ -153,7 +153,7 @@ mod tests {
             source: Source::default(),
             speakers: vec![speaker("host", Role::Host), speaker("guest", Role::Guest), speaker("guest2", Role::Guest), speaker("guest3", Role::Guest)],
             sections: vec![Section { title: "t".into() }],
-            turns: vec![Turn { speaker: "guest3".into(), kind: TurnKind::Answer, section: 0, text: "在杭州 we met.".into() }],
+            turns: vec![Turn { speaker: "guest3".into(), kind: TurnKind::Answer, section: 0, text: "We met in 杭州.".into() }],
         };
         let voices = speaker_voices(&script, &cast, &catalog).unwrap();
         let names: Vec<&str> = ["host", "guest", "guest2", "guest3"].iter().map(|id| voices[*id].name.as_str()).collect();
