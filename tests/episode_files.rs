@@ -71,3 +71,24 @@ print(json.dumps(cues))
     assert_eq!(parsed[0].2.as_deref(), Some("Host"));
     assert_eq!(parsed[1].3, "Welcome to the show.");
 }
+
+#[test]
+fn a_saved_news_page_builds_into_the_same_episode_files() {
+    use narrate::export::files;
+    let out = tempfile::tempdir().unwrap();
+    let dir = build("tests/fixtures/corpus/zh-news-page.html", out.path());
+    for kind in [files::MP3, files::WAV, files::VTT, files::SRT, files::CHAPTERS, files::CUES, files::SCRIPT] {
+        let path = dir.join(kind.name);
+        assert!(path.metadata().map(|m| m.len() > 0).unwrap_or(false), "{} missing or empty", kind.name);
+    }
+    let script = narrate::load_script(&dir.join("script.json")).unwrap();
+    let names: Vec<&str> = script.speakers.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["赵明", "苏婉"]);
+    let vtt = std::fs::read_to_string(dir.join("transcript.vtt")).unwrap();
+    assert!(vtt.contains("<v 苏婉>") && vtt.contains("<v 赵明>"), "{vtt}");
+    for boilerplate in ["广告", "相关阅读", "网友评论", "版权所有", "_hmt"] {
+        assert!(!vtt.contains(boilerplate), "page boilerplate {boilerplate:?} reached the transcript");
+    }
+    let mp3_secs: f64 = ffprobe(&dir.join("episode.mp3"), "-show_streams")["streams"][0]["duration"].as_str().unwrap().parse().unwrap();
+    assert!(mp3_secs > 10.0, "{mp3_secs} s");
+}
