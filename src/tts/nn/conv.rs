@@ -2,7 +2,7 @@
 //! GEMMs. Weights are rearranged once, at construction, into the `k × n` row-major matrix
 //! the GEMM wants, so inference never transposes weights.
 
-use super::gemm::{matmul, RowsView};
+use super::gemm::{matmul, matmul_strided, RowsView};
 use super::tensor::Seq;
 use rayon::prelude::*;
 
@@ -167,33 +167,33 @@ impl Conv1d {
             return;
         }
         // Dilated: steps p, p+d, p+2d, … form an undilated convolution of their own. Gather
-        // each phase contiguously, convolve it with one GEMM, scatter the rows back.
+        // each phase's input contiguously and let one GEMM write every d-th output row.
         let in_steps = x.len() / cin;
-        let mut phase_in = Vec::with_capacity(in_steps.div_ceil(d) * cin);
-        let mut phase_out = Vec::with_capacity(steps.div_ceil(d) * cout);
-        for p in 0..d.min(steps) {
-            let out_rows = (steps - p).div_ceil(d);
-            phase_in.clear();
-            for t in (p..in_steps).step_by(d) {
-                phase_in.extend_from_slice(&x[t * cin..(t + 1) * cin]);
-            }
-            phase_out.clear();
-            phase_out.resize(out_rows * cout, 0.0);
-            let view = RowsView { data: &phase_in, rows: out_rows, k: self.kernel * cin, row_stride: cin };
-            matmul(view, &self.weight, cout, &mut phase_out, false);
-            for (s, row) in phase_out.chunks_exact(cout).enumerate() {
-                let t = p + s * d;
-                let target = &mut out[t * cout..(t + 1) * cout];
-                if accumulate {
-                    for (y, v) in target.iter_mut().zip(row) {
-                        *y += v;
-                    }
-                } else {
-                    target.copy_from_slice(row);
+        PHASE_INPUT.with(|cell| {
+            let mut owned = Vec::new();
+            let mut borrowed = cell.try_borrow_mut();
+            let phase_in = match borrowed.as_mut() {
+                Ok(buffer) => &mut **buffer,
+                Err(_) => &mut owned, // re-entered on this thread (work stealing): use a fresh one
+            };
+            for p in 0..d.min(steps) {
+                let out_rows = (steps - p).div_ceil(d);
+                phase_in.clear();
+                for t in (p..in_steps).step_by(d) {
+                    phase_in.extend_from_slice(&x[t * cin..(t + 1) * cin]);
                 }
+                let view = RowsView { data: phase_in, rows: out_rows, k: self.kernel * cin, row_stride: cin };
+                let rows_out = &mut out[p * cout..p * cout + (out_rows - 1) * d * cout + cout];
+                matmul_strided(view, &self.weight, cout, rows_out, d * cout, accumulate);
             }
-        }
+        });
     }
+}
+
+thread_local! {
+    /// One dilation phase of a convolution's input, kept between calls so large
+    /// convolutions do not allocate (and page-fault) a fresh buffer each time.
+    static PHASE_INPUT: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Transposed 1-D convolution (upsampling by `stride`), computed as a GEMM
