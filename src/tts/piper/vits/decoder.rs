@@ -72,25 +72,36 @@ impl Decoder {
         let mut x = self.input.forward(z);
         for stage in &self.stages {
             x.map_inplace(|v| leaky(v, LEAKY_SLOPE));
-            let up = stage.upsample.forward(&x);
-            // The first block runs in the sum's buffer, the others in `work`, added after.
-            let mut sum = up.clone();
-            let mut work = Vec::with_capacity(up.data.len());
-            for (i, block) in stage.blocks.iter().enumerate() {
-                if i == 0 {
-                    block.forward_in_place(&mut sum.data, up.channels, &mut scratch);
-                } else {
-                    work.clear();
-                    work.extend_from_slice(&up.data);
-                    block.forward_in_place(&mut work, up.channels, &mut scratch);
-                    for (s, w) in sum.data.iter_mut().zip(&work) {
-                        *s += w;
-                    }
-                }
+            let mut up = stage.upsample.forward(&x);
+            // The sum reuses the stage input's buffer; the first block runs in it, the last in
+            // `up` itself (no longer needed then), the others in `scratch.work`.
+            let channels = up.channels;
+            let Some((last, middle)) = stage.blocks.split_last() else {
+                x = up; // not reached: `load` gives every stage at least one block
+                continue;
+            };
+            let Some((first, middle)) = middle.split_first() else {
+                last.forward_in_place(&mut up.data, channels, &mut scratch);
+                x = up;
+                continue;
+            };
+            let mut sum = std::mem::take(&mut x.data);
+            sum.clear();
+            sum.extend_from_slice(&up.data);
+            first.forward_in_place(&mut sum, channels, &mut scratch);
+            for block in middle {
+                let mut work = std::mem::take(&mut scratch.work);
+                work.clear();
+                work.extend_from_slice(&up.data);
+                block.forward_in_place(&mut work, channels, &mut scratch);
+                add_into(&mut sum, &work);
+                scratch.work = work;
             }
+            last.forward_in_place(&mut up.data, channels, &mut scratch);
+            add_into(&mut sum, &up.data);
             let n = stage.blocks.len() as f32;
-            sum.map_inplace(|v| v / n);
-            x = sum;
+            sum.iter_mut().for_each(|v| *v /= n);
+            x = Seq::from_vec(up.steps, channels, sum);
         }
         leaky_padded_into(&x.data, x.channels, FINAL_LEAKY_SLOPE, self.output.padding(), &mut scratch.padded);
         let mut audio = vec![0.0; x.steps * self.output.out_channels()];
@@ -108,6 +119,8 @@ struct Scratch {
     padded: Vec<f32>,
     /// The hidden activation between the two convolutions of a ResBlock1 unit.
     hidden: Vec<f32>,
+    /// A residual block's copy of the stage input, for blocks other than the first and last.
+    work: Vec<f32>,
 }
 
 impl ResBlock {
@@ -144,6 +157,12 @@ impl ResBlock {
             leaky_padded_into(input, channels, LEAKY_SLOPE, last.padding(), &mut scratch.padded);
             last.forward_valid_into(&scratch.padded, x, true);
         }
+    }
+}
+
+fn add_into(sum: &mut [f32], x: &[f32]) {
+    for (s, v) in sum.iter_mut().zip(x) {
+        *s += v;
     }
 }
 
