@@ -498,14 +498,15 @@ pub struct SynthesisStats {
 
 /// The segment cache key of every utterance.
 fn segment_keys(utterances: &[Utterance], settings: &EngineSettings) -> Result<Vec<String>> {
-    let mut fingerprints: HashMap<&str, String> = HashMap::new();
+    // Per engine and voice: a Piper voice's fingerprint holds its own model's hash.
+    let mut fingerprints: HashMap<(&str, &str), String> = HashMap::new();
     let mut keys = Vec::with_capacity(utterances.len());
     for utterance in utterances {
-        let engine = utterance.voice.engine.as_str();
-        if !fingerprints.contains_key(engine) {
-            fingerprints.insert(engine, tts::fingerprint(engine, settings)?);
+        let id = (utterance.voice.engine.as_str(), utterance.voice.voice.as_str());
+        if !fingerprints.contains_key(&id) {
+            fingerprints.insert(id, tts::fingerprint(&utterance.voice, settings)?);
         }
-        keys.push(SegmentCache::key(&fingerprints[engine], &utterance.voice, &utterance.spoken));
+        keys.push(SegmentCache::key(&fingerprints[&id], &utterance.voice, &utterance.spoken));
     }
     Ok(keys)
 }

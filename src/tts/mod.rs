@@ -114,10 +114,11 @@ pub fn open(name: &str, settings: &EngineSettings, notify: &dyn Fn(&str)) -> Res
     }
 }
 
-/// Identifies everything besides the voice profile and the text that changes what engine
-/// `name` says (engine version, model file hashes, lexicon): part of the segment cache key.
+/// Identifies everything besides the voice profile and the text that changes what `voice`'s
+/// engine says (engine version, model file hashes, lexicon): part of the segment cache key.
 /// Cheap: no model is loaded.
-pub fn fingerprint(name: &str, settings: &EngineSettings) -> Result<String> {
+pub fn fingerprint(voice: &VoiceProfile, settings: &EngineSettings) -> Result<String> {
+    let name = voice.engine.as_str();
     let unavailable = |message: String| Error::EngineUnavailable { engine: name.into(), message };
     match name {
         espeak::NAME => espeak::fingerprint().map_err(unavailable),
@@ -127,7 +128,7 @@ pub fn fingerprint(name: &str, settings: &EngineSettings) -> Result<String> {
                 .map_err(|message| Error::Lexicon { path: path.clone(), message }),
             None => Ok(zh_baker::fingerprint("")),
         },
-        piper::NAME => piper::fingerprint().map_err(unavailable),
+        piper::NAME => piper::voice_fingerprint(&settings.store, &voice.voice).map_err(unavailable),
         other => Err(unavailable(format!("no engine named '{other}' (known: {})", ENGINES.join(", ")))),
     }
 }

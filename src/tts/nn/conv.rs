@@ -2,7 +2,7 @@
 //! GEMMs. Weights are rearranged once, at construction, into the `k × n` row-major matrix
 //! the GEMM wants, so inference never transposes weights.
 
-use super::gemm::{matmul, RowsView};
+use super::gemm::{matmul, matmul_strided, RowsView};
 use super::tensor::Seq;
 use rayon::prelude::*;
 
@@ -109,12 +109,9 @@ impl Conv1d {
     /// Convolution without padding: output has `steps - (kernel-1)*dilation` steps.
     pub fn forward_valid(&self, x: &Seq) -> Seq {
         let steps = x.steps.saturating_sub(self.reach());
+        debug_assert_eq!(x.channels, self.in_channels);
         let mut out = Seq::zeros(steps, self.out_channels);
-        self.accumulate_valid(x, &mut out, false);
-        out.add_bias(&self.bias);
-        if self.activation == FusedActivation::Relu {
-            out.map_inplace(super::tensor::relu);
-        }
+        self.forward_valid_into(&x.data, &mut out.data, false);
         out
     }
 
@@ -127,8 +124,8 @@ impl Conv1d {
         debug_assert_eq!(a.out_channels, b.out_channels);
         debug_assert!(a.activation == FusedActivation::None && b.activation == FusedActivation::None);
         let mut out = Seq::zeros(steps, a.out_channels);
-        a.accumulate_valid(x, &mut out, false);
-        b.accumulate_valid(y, &mut out, true);
+        a.accumulate_valid(&x.data, &mut out.data, false);
+        b.accumulate_valid(&y.data, &mut out.data, true);
         for row in out.rows_mut() {
             for ((v, ba), bb) in row.iter_mut().zip(&a.bias).zip(&b.bias) {
                 *v += ba + bb;
@@ -137,47 +134,66 @@ impl Conv1d {
         out
     }
 
-    /// Writes (or adds, if `accumulate`) the bias-free VALID convolution of `x` into `out`.
-    fn accumulate_valid(&self, x: &Seq, out: &mut Seq, accumulate: bool) {
-        debug_assert_eq!(x.channels, self.in_channels);
-        let steps = out.steps;
-        if steps == 0 {
-            return;
-        }
-        let (cin, cout, d) = (self.in_channels, self.out_channels, self.dilation);
-        if d == 1 {
-            // Row t of the im2col matrix is x[t .. t+kernel] flattened: a contiguous slice.
-            let view = RowsView { data: &x.data, rows: steps, k: self.kernel * cin, row_stride: cin };
-            matmul(view, &self.weight, cout, &mut out.data, accumulate);
-            return;
-        }
-        // Dilated: steps p, p+d, p+2d, … form an undilated convolution of their own. Gather
-        // each phase contiguously, convolve it with one GEMM, scatter the rows back.
-        let mut phase_in = Vec::with_capacity(x.steps.div_ceil(d) * cin);
-        let mut phase_out = Vec::with_capacity(steps.div_ceil(d) * cout);
-        for p in 0..d.min(steps) {
-            let out_rows = (steps - p).div_ceil(d);
-            phase_in.clear();
-            for t in (p..x.steps).step_by(d) {
-                phase_in.extend_from_slice(x.row(t));
+    /// Writes (or, if `accumulate`, adds) the VALID convolution of `x` plus the bias into
+    /// `out`. `x` holds rows of `in_channels` values, already padded; `out` holds
+    /// `out_channels` values per step and fixes the step count (`x` needs `reach()` more).
+    /// This is the allocation-free entry point for layers that keep their own buffers.
+    pub fn forward_valid_into(&self, x: &[f32], out: &mut [f32], accumulate: bool) {
+        self.accumulate_valid(x, out, accumulate);
+        for row in out.chunks_exact_mut(self.out_channels) {
+            for (v, b) in row.iter_mut().zip(&self.bias) {
+                *v += b;
             }
-            phase_out.clear();
-            phase_out.resize(out_rows * cout, 0.0);
-            let view = RowsView { data: &phase_in, rows: out_rows, k: self.kernel * cin, row_stride: cin };
-            matmul(view, &self.weight, cout, &mut phase_out, false);
-            for (s, row) in phase_out.chunks_exact(cout).enumerate() {
-                let t = p + s * d;
-                let target = &mut out.data[t * cout..(t + 1) * cout];
-                if accumulate {
-                    for (y, v) in target.iter_mut().zip(row) {
-                        *y += v;
-                    }
-                } else {
-                    target.copy_from_slice(row);
-                }
+        }
+        if self.activation == FusedActivation::Relu {
+            for v in out.iter_mut() {
+                *v = super::tensor::relu(*v);
             }
         }
     }
+
+    /// Writes (or adds, if `accumulate`) the bias-free VALID convolution of `x` into `out`.
+    fn accumulate_valid(&self, x: &[f32], out: &mut [f32], accumulate: bool) {
+        let (cin, cout, d) = (self.in_channels, self.out_channels, self.dilation);
+        let steps = out.len() / cout;
+        if steps == 0 {
+            return;
+        }
+        debug_assert!(x.len() >= (steps + self.reach()) * cin);
+        if d == 1 {
+            // Row t of the im2col matrix is x[t .. t+kernel] flattened: a contiguous slice.
+            let view = RowsView { data: x, rows: steps, k: self.kernel * cin, row_stride: cin };
+            matmul(view, &self.weight, cout, out, accumulate);
+            return;
+        }
+        // Dilated: steps p, p+d, p+2d, … form an undilated convolution of their own. Gather
+        // each phase's input contiguously and let one GEMM write every d-th output row.
+        let in_steps = x.len() / cin;
+        PHASE_INPUT.with(|cell| {
+            let mut owned = Vec::new();
+            let mut borrowed = cell.try_borrow_mut();
+            let phase_in = match borrowed.as_mut() {
+                Ok(buffer) => &mut **buffer,
+                Err(_) => &mut owned, // re-entered on this thread (work stealing): use a fresh one
+            };
+            for p in 0..d.min(steps) {
+                let out_rows = (steps - p).div_ceil(d);
+                phase_in.clear();
+                for t in (p..in_steps).step_by(d) {
+                    phase_in.extend_from_slice(&x[t * cin..(t + 1) * cin]);
+                }
+                let view = RowsView { data: phase_in, rows: out_rows, k: self.kernel * cin, row_stride: cin };
+                let rows_out = &mut out[p * cout..p * cout + (out_rows - 1) * d * cout + cout];
+                matmul_strided(view, &self.weight, cout, rows_out, d * cout, accumulate);
+            }
+        });
+    }
+}
+
+thread_local! {
+    /// One dilation phase of a convolution's input, kept between calls so large
+    /// convolutions do not allocate (and page-fault) a fresh buffer each time.
+    static PHASE_INPUT: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Transposed 1-D convolution (upsampling by `stride`), computed as a GEMM

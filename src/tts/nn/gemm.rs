@@ -28,14 +28,24 @@ pub struct RowsView<'a> {
 /// `out[rows × n] = a · b` (or `+=` when `accumulate`), with `b` a row-major
 /// `k × n` matrix.
 pub fn matmul(a: RowsView<'_>, b: &[f32], n: usize, out: &mut [f32], accumulate: bool) {
+    matmul_strided(a, b, n, out, n, accumulate);
+}
+
+/// [`matmul`] writing output row `r` at `out[r * out_stride..][..n]` (`out_stride >= n`),
+/// so a product can fill every `d`-th row of a larger matrix in place. `out` must end
+/// right after the last row: `(rows - 1) * out_stride + n` values.
+pub fn matmul_strided(a: RowsView<'_>, b: &[f32], n: usize, out: &mut [f32], out_stride: usize, accumulate: bool) {
     debug_assert_eq!(b.len(), a.k * n);
-    debug_assert_eq!(out.len(), a.rows * n);
+    debug_assert!(out_stride >= n);
     if a.rows == 0 || n == 0 {
         return;
     }
+    debug_assert_eq!(out.len(), (a.rows - 1) * out_stride + n);
     if a.k == 0 {
         if !accumulate {
-            out.fill(0.0);
+            for row in out.chunks_mut(out_stride) {
+                row[..n].fill(0.0);
+            }
         }
         return;
     }
@@ -43,33 +53,35 @@ pub fn matmul(a: RowsView<'_>, b: &[f32], n: usize, out: &mut [f32], accumulate:
     let threads = rayon::current_num_threads();
     let work = a.rows * a.k * n;
     if threads <= 1 || work < PARALLEL_MIN_WORK || a.rows < 2 * MIN_ROWS_PER_TASK {
-        matmul_serial(a, b, n, out, accumulate);
+        matmul_serial(a, b, n, out, out_stride, accumulate);
         return;
     }
     // One task per thread: every task packs all of `b` again, so fewer is cheaper.
     let tasks = threads.min(a.rows / MIN_ROWS_PER_TASK).max(1);
     let rows_per_task = a.rows.div_ceil(tasks);
-    out.par_chunks_mut(rows_per_task * n)
+    out.par_chunks_mut(rows_per_task * out_stride)
         .enumerate()
         .for_each(|(i, out_chunk)| {
             let first = i * rows_per_task;
-            let rows = out_chunk.len() / n;
+            // Full chunks hold `rows_per_task` rows; the last ends right after its last row.
+            let rows = (out_chunk.len() + out_stride - n) / out_stride;
             let view = RowsView {
                 data: &a.data[first * a.row_stride..],
                 rows,
                 k: a.k,
                 row_stride: a.row_stride,
             };
-            matmul_serial(view, b, n, out_chunk, accumulate);
+            let used = (rows - 1) * out_stride + n;
+            matmul_serial(view, b, n, &mut out_chunk[..used], out_stride, accumulate);
         });
 }
 
-fn matmul_serial(a: RowsView<'_>, b: &[f32], n: usize, out: &mut [f32], accumulate: bool) {
+fn matmul_serial(a: RowsView<'_>, b: &[f32], n: usize, out: &mut [f32], out_stride: usize, accumulate: bool) {
     let beta = if accumulate { 1.0 } else { 0.0 };
     // SAFETY: the pointers cover the strided extents sgemm reads and writes:
     // A reads rows*row_stride-ish within `a.data` (checked by the debug
-    // assertion in `matmul` and by callers sizing views from their buffers),
-    // B is k*n, C is rows*n, and C does not alias A or B (it is `&mut`).
+    // assertion in `matmul_strided` and by callers sizing views from their buffers),
+    // B is k*n, C is (rows-1)*out_stride + n, and C does not alias A or B (it is `&mut`).
     unsafe {
         matrixmultiply::sgemm(
             a.rows,
@@ -84,7 +96,7 @@ fn matmul_serial(a: RowsView<'_>, b: &[f32], n: usize, out: &mut [f32], accumula
             1,
             beta,
             out.as_mut_ptr(),
-            n as isize,
+            out_stride as isize,
             1,
         );
     }
@@ -134,6 +146,24 @@ mod tests {
         matmul(view, &b, n, &mut twice, true);
         for (x, y) in twice.iter().zip(&out) {
             assert!((x - 2.0 * y).abs() < 1e-5);
+        }
+    }
+
+    #[test]
+    fn strided_output_fills_every_other_row_only() {
+        let (rows, k, n, stride) = (40, 6, 3, 2 * 3);
+        let data = pseudo_random(rows * k, 5);
+        let b = pseudo_random(k * n, 6);
+        let view = RowsView { data: &data, rows, k, row_stride: k };
+        let mut dense = vec![0.0; rows * n];
+        matmul(view, &b, n, &mut dense, false);
+        let mut out = vec![7.0; (rows - 1) * stride + n];
+        matmul_strided(view, &b, n, &mut out, stride, false);
+        for r in 0..rows {
+            assert_eq!(&out[r * stride..r * stride + n], &dense[r * n..(r + 1) * n]);
+            if r + 1 < rows {
+                assert!(out[r * stride + n..(r + 1) * stride].iter().all(|&v| v == 7.0));
+            }
         }
     }
 

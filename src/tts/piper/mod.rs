@@ -5,7 +5,7 @@ mod config;
 mod phonemize;
 pub mod vits;
 
-use super::store::{Member, Package, Wheel};
+use super::store::{sha256_file, Member, Package, Wheel};
 use super::{Synthesizer, VoiceProfile, VoiceStore};
 use crate::audio::{self, Buffer};
 use crate::Language;
@@ -54,10 +54,24 @@ pub const EN_JOE_MODEL: &str = "en_US-joe-medium.onnx";
 const ENGINE_VERSION: u32 = 1;
 
 /// The phonemes come from the installed espeak-ng, so its version is part of what the
-/// engine says; model files are named by the voice (pinned packages) or the user's install.
+/// engine says. Checks only that espeak-ng runs; [`voice_fingerprint`] adds the model.
 pub fn fingerprint() -> Result<String, String> {
     let output = std::process::Command::new("espeak-ng").arg("--version").output().map_err(|e| format!("espeak-ng: {e}"))?;
     Ok(format!("{NAME} {ENGINE_VERSION} {}", String::from_utf8_lossy(&output.stdout).trim()))
+}
+
+/// [`fingerprint`] plus what identifies voice `name`'s model: a package's pinned file hashes
+/// (checked when installed), or the SHA-256 of a user-installed model and its `.onnx.json`,
+/// so replacing a voice under the same name does not reuse audio cached for the old one.
+pub fn voice_fingerprint(store: &VoiceStore, name: &str) -> Result<String, String> {
+    let engine = fingerprint()?;
+    if let Some(package) = PACKAGES.iter().find(|p| p.name == name) {
+        let pinned: Vec<&str> = package.wheels.iter().flat_map(|w| w.members.iter().map(|m| m.sha256)).collect();
+        return Ok(format!("{engine} {}", pinned.join(" ")));
+    }
+    check_installed(store, name)?;
+    let model = model_file(&store.root.join(name))?;
+    Ok(format!("{engine} {} {}", sha256_file(&model)?, sha256_file(&config_file(&model))?))
 }
 
 /// Installable Piper voice packages.
@@ -296,6 +310,21 @@ mod tests {
         let config = VoiceConfig::read(&config_file(&model_file(&en_joe()).unwrap())).unwrap();
         let map = PhonemeIds::new(config.id_map().unwrap()).unwrap();
         phonemize::phonemes(text, config.espeak_voice()).unwrap().iter().map(|s| map.ids(s)).collect()
+    }
+
+    #[test]
+    fn replacing_a_user_voice_changes_its_fingerprint() {
+        let root = tempfile::tempdir().unwrap();
+        let store = VoiceStore::new(root.path().to_path_buf());
+        let dir = root.path().join("mine");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("mine.onnx.json"), "{}").unwrap();
+        std::fs::write(dir.join("mine.onnx"), "first model").unwrap();
+        let first = voice_fingerprint(&store, "mine").unwrap();
+        assert_eq!(first, voice_fingerprint(&store, "mine").unwrap());
+        std::fs::write(dir.join("mine.onnx"), "second model").unwrap();
+        assert_ne!(first, voice_fingerprint(&store, "mine").unwrap());
+        assert!(voice_fingerprint(&store, "absent").unwrap_err().contains("no Piper voice 'absent'"));
     }
 
     #[test]

@@ -68,21 +68,59 @@ impl Decoder {
 
     /// Audio samples (`hop` per frame) from the decoder input `[frames, channels]`.
     pub fn forward(&self, z: &Seq) -> Vec<f32> {
+        let mut scratch = Scratch::default();
         let mut x = self.input.forward(z);
         for stage in &self.stages {
             x.map_inplace(|v| leaky(v, LEAKY_SLOPE));
-            let up = stage.upsample.forward(&x);
-            let mut sum = Seq::zeros(up.steps, up.channels);
-            for block in &stage.blocks {
-                sum.add_assign(&block.forward(&up));
+            let mut up = stage.upsample.forward(&x);
+            // The sum reuses the stage input's buffer; the first block runs in it, the last in
+            // `up` itself (no longer needed then), the others in `scratch.work`.
+            let channels = up.channels;
+            let Some((last, middle)) = stage.blocks.split_last() else {
+                x = up; // not reached: `load` gives every stage at least one block
+                continue;
+            };
+            let Some((first, middle)) = middle.split_first() else {
+                last.forward_in_place(&mut up.data, channels, &mut scratch);
+                x = up;
+                continue;
+            };
+            let mut sum = std::mem::take(&mut x.data);
+            sum.clear();
+            sum.extend_from_slice(&up.data);
+            first.forward_in_place(&mut sum, channels, &mut scratch);
+            for block in middle {
+                let mut work = std::mem::take(&mut scratch.work);
+                work.clear();
+                work.extend_from_slice(&up.data);
+                block.forward_in_place(&mut work, channels, &mut scratch);
+                add_into(&mut sum, &work);
+                scratch.work = work;
             }
+            last.forward_in_place(&mut up.data, channels, &mut scratch);
+            add_into(&mut sum, &up.data);
             let n = stage.blocks.len() as f32;
-            sum.map_inplace(|v| v / n);
-            x = sum;
+            sum.iter_mut().for_each(|v| *v /= n);
+            x = Seq::from_vec(up.steps, channels, sum);
         }
-        let audio = self.output.forward_valid(&leaky_padded(&x, FINAL_LEAKY_SLOPE, self.output.padding()));
-        audio.data.into_iter().map(f32::tanh).collect()
+        leaky_padded_into(&x.data, x.channels, FINAL_LEAKY_SLOPE, self.output.padding(), &mut scratch.padded);
+        let mut audio = vec![0.0; x.steps * self.output.out_channels()];
+        self.output.forward_valid_into(&scratch.padded, &mut audio, false);
+        audio.iter_mut().for_each(|v| *v = v.tanh());
+        audio
     }
+}
+
+/// Buffers the residual blocks reuse from layer to layer, so a stage allocates nothing
+/// per convolution.
+#[derive(Default)]
+struct Scratch {
+    /// A convolution's input: `lrelu(x)` with its zero padding.
+    padded: Vec<f32>,
+    /// The hidden activation between the two convolutions of a ResBlock1 unit.
+    hidden: Vec<f32>,
+    /// A residual block's copy of the stage input, for blocks other than the first and last.
+    work: Vec<f32>,
 }
 
 impl ResBlock {
@@ -105,19 +143,26 @@ impl ResBlock {
         Ok((!units.is_empty()).then_some(ResBlock { units }))
     }
 
-    fn forward(&self, x: &Seq) -> Seq {
-        let mut x = x.clone();
+    /// `x` (rows of `channels` values) through every unit, in place.
+    fn forward_in_place(&self, x: &mut [f32], channels: usize, scratch: &mut Scratch) {
         for unit in &self.units {
-            let mut y = None::<Seq>;
-            for conv in unit {
-                let input = y.as_ref().unwrap_or(&x);
-                y = Some(conv.forward_valid(&leaky_padded(input, LEAKY_SLOPE, conv.padding())));
+            let Some((last, firsts)) = unit.split_last() else { continue };
+            let mut input: &[f32] = x;
+            for conv in firsts {
+                leaky_padded_into(input, channels, LEAKY_SLOPE, conv.padding(), &mut scratch.padded);
+                scratch.hidden.resize(x.len() / channels * conv.out_channels(), 0.0);
+                conv.forward_valid_into(&scratch.padded, &mut scratch.hidden, false);
+                input = &scratch.hidden;
             }
-            if let Some(y) = y {
-                x.add_assign(&y);
-            }
+            leaky_padded_into(input, channels, LEAKY_SLOPE, last.padding(), &mut scratch.padded);
+            last.forward_valid_into(&scratch.padded, x, true);
         }
-        x
+    }
+}
+
+fn add_into(sum: &mut [f32], x: &[f32]) {
+    for (s, v) in sum.iter_mut().zip(x) {
+        *s += v;
     }
 }
 
@@ -125,12 +170,13 @@ fn leaky(v: f32, slope: f32) -> f32 {
     if v >= 0.0 { v } else { v * slope }
 }
 
-/// `lrelu(x)` with `left`/`right` zero steps around it, in one copy.
-fn leaky_padded(x: &Seq, slope: f32, (left, right): (usize, usize)) -> Seq {
-    let mut out = Seq::zeros(x.steps + left + right, x.channels);
-    let start = left * x.channels;
-    for (o, v) in out.data[start..start + x.data.len()].iter_mut().zip(&x.data) {
+/// `lrelu(x)` with `left`/`right` zero steps around it, written into `out` (resized).
+fn leaky_padded_into(x: &[f32], channels: usize, slope: f32, (left, right): (usize, usize), out: &mut Vec<f32>) {
+    let (start, end) = (left * channels, left * channels + x.len());
+    out.resize(end + right * channels, 0.0);
+    out[..start].fill(0.0);
+    out[end..].fill(0.0);
+    for (o, v) in out[start..end].iter_mut().zip(x) {
         *o = leaky(*v, slope);
     }
-    out
 }

@@ -74,11 +74,6 @@ impl TextEncoder {
         Ok(TextEncoder { embedding: emb.data, symbols, hidden, layers, projection })
     }
 
-    /// Number of phoneme ids the model knows.
-    pub fn symbols(&self) -> usize {
-        self.symbols
-    }
-
     pub fn encode(&self, ids: &[usize]) -> Result<Encoded, VitsError> {
         let scale = (self.hidden as f32).sqrt();
         let mut x = Seq::zeros(ids.len(), self.hidden);

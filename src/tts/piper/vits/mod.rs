@@ -68,11 +68,6 @@ impl Vits {
         self.decoder.hop()
     }
 
-    /// Number of phoneme ids the model knows.
-    pub fn symbols(&self) -> usize {
-        self.encoder.symbols()
-    }
-
     /// Runs the model on one sentence's phoneme ids.
     pub fn synthesize(&self, ids: &[usize], scales: Scales, seed: u64) -> Result<Synthesis, VitsError> {
         if ids.is_empty() {
