@@ -16,6 +16,9 @@ use std::time::Instant;
 
 #[path = "support/npy.rs"]
 mod npy;
+#[path = "support/correlation.rs"]
+mod correlation;
+use correlation::correlation;
 
 const DECODER_INPUT_MAX_ABS: f32 = 1e-3;
 const MIN_AUDIO_CORRELATION: f64 = 0.999;
@@ -54,20 +57,6 @@ fn read_cases(reference: &Path) -> Result<Vec<Case>, String> {
             })
         })
         .collect()
-}
-
-fn correlation(a: &[f32], b: &[f32]) -> f64 {
-    let n = a.len().min(b.len()) as f64;
-    let mean = |x: &[f32]| x.iter().map(|&v| v as f64).sum::<f64>() / n;
-    let (ma, mb) = (mean(a), mean(b));
-    let (mut sab, mut saa, mut sbb) = (0.0, 0.0, 0.0);
-    for (&x, &y) in a.iter().zip(b) {
-        let (x, y) = (x as f64 - ma, y as f64 - mb);
-        sab += x * y;
-        saa += x * x;
-        sbb += y * y;
-    }
-    sab / (saa * sbb).sqrt()
 }
 
 fn parse_args() -> Result<(PathBuf, PathBuf), String> {
