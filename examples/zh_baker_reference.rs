@@ -19,9 +19,9 @@ const MIN_AUDIO_CORRELATION: f64 = 0.999;
 
 #[path = "support/npy.rs"]
 mod npy;
-#[path = "support/correlation.rs"]
-mod correlation;
-use correlation::correlation;
+#[path = "support/check.rs"]
+mod check;
+use check::correlation;
 
 struct Case {
     tag: String,
@@ -118,18 +118,5 @@ fn run() -> Result<bool, String> {
 }
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(true) => {
-            println!("reference check: PASS");
-            ExitCode::SUCCESS
-        }
-        Ok(false) => {
-            println!("reference check: FAIL");
-            ExitCode::FAILURE
-        }
-        Err(e) => {
-            eprintln!("reference check error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    check::verdict(run())
 }

@@ -13,15 +13,16 @@ const MIN_SECONDS: f64 = 0.4;
 const FEED_CHUNK: usize = 1 << 16;
 /// Length of the chunks metered in parallel, in 100 ms hops (60 s).
 const CHUNK_HOPS: usize = 600;
-/// Normalisation stops adjusting once this close to the target.
-const LOUDNESS_TOLERANCE_LU: f64 = 0.1;
+/// Normalisation stops adjusting once this close to the target (here and in the
+/// streaming mixer, `mix::master`).
+pub(crate) const LOUDNESS_TOLERANCE_LU: f64 = 0.1;
 /// Gain/limit/measure rounds before settling for the closest result.
-const MAX_PASSES: usize = 6;
+pub(crate) const MAX_PASSES: usize = 6;
 /// Extra gain normalisation may add to make up for limiting, beyond the
 /// first estimate. Bounds the search on signals the limiter flattens.
-const MAX_MAKEUP_DB: f64 = 12.0;
+pub(crate) const MAX_MAKEUP_DB: f64 = 12.0;
 /// Headroom kept when the final safety trim has to lower the gain.
-const TRIM_MARGIN_DB: f64 = 0.01;
+pub(crate) const TRIM_MARGIN_DB: f64 = 0.01;
 
 /// Loudness figures of a buffer as measured by ebur128.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]

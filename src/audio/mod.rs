@@ -19,6 +19,7 @@ mod wav;
 pub use buffer::Buffer;
 pub use fade::{fade_edges, trim_silence};
 pub use limiter::{context as limiter_context, leaves_untouched, limit};
+pub(crate) use loudness::{LOUDNESS_TOLERANCE_LU, MAX_MAKEUP_DB, MAX_PASSES, TRIM_MARGIN_DB};
 pub use loudness::{LoudnessMeter, LoudnessReport, integrated_loudness_of, measure, normalize_loudness, true_peak_of};
 pub use pitch::median_f0;
 pub use pitch_shift::{shift_pitch, shift_voice};

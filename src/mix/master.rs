@@ -8,7 +8,7 @@
 //! and metered, written and encoded in order: the result does not depend on the number of
 //! workers.
 
-use crate::audio::{self, AudioError, Buffer, LoudnessMeter, LoudnessReport};
+use crate::audio::{self, AudioError, Buffer, LOUDNESS_TOLERANCE_LU, LoudnessMeter, LoudnessReport, MAX_MAKEUP_DB, MAX_PASSES, TRIM_MARGIN_DB};
 use crate::error::{Error, Result};
 use crate::export::mp3;
 use rayon::prelude::*;
@@ -16,14 +16,6 @@ use std::fs::File;
 use std::ops::Range;
 use std::os::unix::fs::FileExt;
 
-/// Normalisation stops adjusting once this close to the target (as `normalize_loudness`).
-const LOUDNESS_TOLERANCE_LU: f64 = 0.1;
-/// Gain/limit/measure rounds before settling for the closest result.
-const MAX_PASSES: usize = 6;
-/// Extra gain normalisation may add to make up for limiting, beyond the first estimate.
-const MAX_MAKEUP_DB: f64 = 12.0;
-/// Headroom kept when the final trim has to lower the gain.
-const TRIM_MARGIN_DB: f64 = 0.01;
 /// Bytes per sample in the timeline file (little-endian f32).
 const SAMPLE_BYTES: usize = 4;
 
