@@ -287,23 +287,11 @@ fn run(command: Command) -> Result<(), Failure> {
         }
         Command::Script { file, json, explain: true } => {
             let (_, explanation) = narrate::explain_article(&file).map_err(|e| e.to_string())?;
-            if json {
-                let text = serde_json::to_string_pretty(&explanation).map_err(|e| e.to_string())?;
-                println!("{text}");
-            } else {
-                print!("{explanation}");
-            }
-            Ok(())
+            print_readable_or_json(&explanation, json)
         }
         Command::Script { file, json, explain: false } => {
             let script = narrate::load_script(&file).map_err(|e| e.to_string())?;
-            if json {
-                let text = serde_json::to_string_pretty(&script).map_err(|e| e.to_string())?;
-                println!("{text}");
-            } else {
-                print!("{script}");
-            }
-            Ok(())
+            print_readable_or_json(&script, json)
         }
         Command::Show { action: ShowAction::Init { path, force } } => {
             narrate::feed::init_show(&path, force).map_err(|e| e.to_string())?;
@@ -381,6 +369,17 @@ fn print_publication(report: &narrate::feed::PublishReport) {
 fn catalog(args: &VoiceArgs) -> Result<VoiceCatalog, String> {
     let dir = args.voices.clone().unwrap_or_else(VoiceCatalog::default_dir);
     VoiceCatalog::load(&dir).map_err(|e| e.to_string())
+}
+
+/// Prints `value` as text for a person, or as JSON with `--json`.
+fn print_readable_or_json(value: &(impl serde::Serialize + std::fmt::Display), json: bool) -> Result<(), Failure> {
+    if json {
+        let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
+        println!("{text}");
+    } else {
+        print!("{value}");
+    }
+    Ok(())
 }
 
 fn build(args: BuildArgs) -> Result<(), Failure> {
