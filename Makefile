@@ -13,7 +13,7 @@ PACKAGES = espeak-ng libasound2-dev pkg-config ffmpeg libxml2-utils curl chromiu
 REFERENCE = ../shared/reference/zh-baker
 EN_JOE_REFERENCE = ../shared/reference/en-joe
 
-.PHONY: demo test setup build voices check-reference check-reference-en-joe
+.PHONY: demo test setup build voices check-reference check-reference-en-joe check-multispeaker
 
 demo: setup build voices
 	$(NARRATE) voices
@@ -54,6 +54,13 @@ check-reference-en-joe: build voices
 	else \
 	  echo "en-joe reference check SKIPPED: $(EN_JOE_REFERENCE) not found"; \
 	fi
+
+# Multi-speaker Piper voices against ONNX Runtime, on a model made from Piper's training code
+# with random weights (no multi-speaker voice ships on PyPI). Needs PyTorch (a few GB from
+# PyPI, kept in ~/.cache/narrate/piper-train), hence not part of `make test`.
+check-multispeaker: build voices
+	scripts/piper-multispeaker-reference target/piper-multispeaker
+	$(CARGO) run --release --locked --example piper_reference -- target/piper-multispeaker --model target/piper-multispeaker/multi.onnx
 
 $(VENV)/bin/python: tests/requirements.txt
 	python3 -m venv $(VENV)

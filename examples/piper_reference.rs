@@ -1,8 +1,9 @@
-//! Faithfulness gate for the native Piper engine: runs the en-joe voice (as installed in the
-//! voice store) on every reference case and compares with the ground-truth outputs of ONNX
-//! Runtime in the reference folder (../shared/reference/en-joe).
+//! Faithfulness gate for the native Piper engine: runs a Piper model (by default the en-joe
+//! voice as installed in the voice store) on every reference case and compares with the
+//! ground-truth outputs of ONNX Runtime in the reference folder (../shared/reference/en-joe,
+//! or one made by scripts/piper-multispeaker-reference, whose cases name a `speaker`).
 //!
-//! cargo run --release --example piper_reference -- REFERENCE_DIR
+//! cargo run --release --example piper_reference -- REFERENCE_DIR [--model MODEL.onnx]
 //!
 //! Per case: durations must be identical, the decoder input's max abs error ≤ 1e-3, and the
 //! audio must correlate ≥ 0.999 with the reference audio. Exits 1 if any fails.
@@ -27,6 +28,8 @@ struct Case {
     tag: String,
     input_ids: Vec<usize>,
     scales: Scales,
+    /// Multi-speaker models: the `sid` input.
+    speaker: Option<usize>,
 }
 
 fn read_cases(reference: &Path) -> Result<Vec<Case>, String> {
@@ -54,13 +57,24 @@ fn read_cases(reference: &Path) -> Result<Vec<Case>, String> {
                     .map(|v| v.as_u64().map(|v| v as usize).ok_or("non-integer id"))
                     .collect::<Result<_, _>>()?,
                 scales: Scales { noise_scale, length_scale, noise_w },
+                speaker: c.get("speaker").and_then(serde_json::Value::as_u64).map(|s| s as usize),
             })
         })
         .collect()
 }
 
 fn parse_args() -> Result<(PathBuf, PathBuf), String> {
-    let reference = std::env::args().nth(1).map(PathBuf::from).ok_or("usage: piper_reference REFERENCE_DIR")?;
+    const USAGE: &str = "usage: piper_reference REFERENCE_DIR [--model MODEL.onnx]";
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (reference, model) = match &args[..] {
+        [reference] => (reference, None),
+        [reference, flag, model] if flag == "--model" => (reference, Some(model)),
+        _ => return Err(USAGE.into()),
+    };
+    let reference = PathBuf::from(reference);
+    if let Some(model) = model {
+        return Ok((PathBuf::from(model), reference));
+    }
     let store = VoiceStore::default();
     if !store.is_installed(&EN_JOE) {
         return Err(format!("en-joe is not installed in {}: run `narrate voices install en-joe`", store.root.display()));
@@ -85,7 +99,7 @@ fn run() -> Result<bool, String> {
 
         let started = Instant::now();
         // Noise scales are 0 in every case, so the seed does not matter.
-        let out = vits.synthesize(&case.input_ids, case.scales, 0).map_err(|e| e.to_string())?;
+        let out = vits.synthesize(&case.input_ids, case.scales, 0, case.speaker).map_err(|e| e.to_string())?;
         let seconds = started.elapsed().as_secs_f64();
         let durations_equal = out.durations.iter().map(|&d| d as i32).eq(ref_durations.iter().copied());
         let frames = out.decoder_input.steps;

@@ -48,6 +48,10 @@ pub enum Error {
     #[error("{}: {message}", path.display())]
     Lexicon { path: PathBuf, message: String },
 
+    /// A voice profile asks for what its installed voice does not have (a Piper speaker number).
+    #[error("voice {name}: {message}")]
+    VoiceSetting { name: String, message: String },
+
     #[error("engine {engine} is not available: {message}")]
     EngineUnavailable { engine: String, message: String },
 

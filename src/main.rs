@@ -606,10 +606,20 @@ fn install_piper_voice(model: &std::path::Path, args: &VoiceArgs, store: &VoiceS
         println!("no voice profile written: narrate speaks English and Chinese scripts, and {name} is for another language");
         return Ok(());
     };
-    let text = format!(
+    let mut text = format!(
         "description = \"Piper voice {name}, installed from {}\"\nengine = \"piper\"\nvoice = \"{name}\"\nlanguage = \"{language}\"\n# noise_scale = 0.667\n# noise_w = 0.8\n",
         model.display().to_string().replace('\\', "/").replace('"', "'")
     );
+    let speakers = tts::piper::speaker_names(store, &name)?;
+    if !speakers.is_empty() {
+        let listed: Vec<String> = speakers.iter().enumerate().take(8).map(|(i, label)| format!("{i} = {label}")).collect();
+        let more = if speakers.len() > listed.len() { ", …" } else { "" };
+        text.push_str(&format!(
+            "# {} speakers, numbered from 0 ({}{more}); copy this file to give another speaker its own profile\nspeaker = 0\n",
+            speakers.len(),
+            listed.join(", ")
+        ));
+    }
     std::fs::create_dir_all(&voices_dir).map_err(|e| format!("{}: {e}", voices_dir.display()))?;
     std::fs::write(&profile, text).map_err(|e| format!("{}: {e}", profile.display()))?;
     println!("wrote voice profile {} (use it with --voice host={name})", profile.display());

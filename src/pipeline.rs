@@ -522,6 +522,7 @@ fn synthesize(utterances: &[Utterance], keys: &[String], cache: &SegmentCache, o
     for (utterance, _) in utterances.iter().zip(&cached).filter(|(_, hit)| hit.is_none()) {
         if prepared.insert(utterance.voice.name.as_str()) {
             tts::install_missing(&utterance.voice, &options.engines, &|message| progress.note(message))?;
+            tts::check_profile(&utterance.voice, &options.engines)?;
         }
         let name = utterance.voice.engine.as_str();
         if !engines.contains_key(name) {

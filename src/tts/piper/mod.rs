@@ -114,6 +114,16 @@ pub fn check_installed(store: &VoiceStore, name: &str) -> Result<(), String> {
     }
 }
 
+/// Whether the speaker a profile asks for exists in its installed voice.
+pub fn check_speaker(store: &VoiceStore, profile: &VoiceProfile) -> Result<(), String> {
+    let Some(speaker) = profile.speaker else { return Ok(()) };
+    let speakers = speaker_names(store, &profile.voice)?.len().max(1);
+    if speaker >= speakers {
+        return Err(format!("speaker {speaker} requested, but {} has {speakers} (numbered from 0)", profile.voice));
+    }
+    Ok(())
+}
+
 /// A loaded voice: model, phoneme map and defaults.
 struct LoadedVoice {
     model: Vits,
@@ -128,11 +138,16 @@ impl LoadedVoice {
 
     fn from_model(model_path: &Path) -> Result<Self, String> {
         let config = VoiceConfig::read(&config_file(&model_path))?;
-        if config.num_speakers > 1 {
-            return Err(format!("{}: multi-speaker Piper voices ({} speakers) are not supported yet", model_path.display(), config.num_speakers));
-        }
         let ids = PhonemeIds::new(config.id_map()?)?;
         let model = Vits::open(model_path).map_err(|e| format!("{}: {e}", model_path.display()))?;
+        if model.speakers() != config.num_speakers.max(1) {
+            return Err(format!(
+                "{}: the model has {} speakers, its .onnx.json says {}",
+                model_path.display(),
+                model.speakers(),
+                config.num_speakers
+            ));
+        }
         Ok(LoadedVoice { model, config, ids })
     }
 }
@@ -194,9 +209,6 @@ impl Synthesizer for Piper {
     /// One model call per sentence, the sentences' audio joined.
     fn synthesize(&self, text: &str, profile: &VoiceProfile) -> Result<Buffer, String> {
         let voice = self.voice(&profile.voice)?;
-        if profile.speaker.is_some_and(|s| s > 0) {
-            return Err(format!("voice {}: speaker {} requested, but the model has one speaker", profile.name, profile.speaker.unwrap_or(0)));
-        }
         let defaults = &voice.config.inference;
         let scales = Scales {
             noise_scale: profile.noise_scale.unwrap_or(defaults.noise_scale),
@@ -208,7 +220,7 @@ impl Synthesizer for Piper {
         let mut samples = Vec::new();
         for sentence in phonemize::phonemes(text, voice.config.espeak_voice())? {
             let ids = voice.ids.ids(&sentence);
-            let out = voice.model.synthesize(&ids, scales, seed(&profile.voice, &ids)).map_err(|e| e.to_string())?;
+            let out = voice.model.synthesize(&ids, scales, seed(&profile.voice, &ids), profile.speaker).map_err(|e| e.to_string())?;
             samples.extend(out.audio);
         }
         let speech = Buffer::new(rate, samples);
@@ -287,6 +299,22 @@ pub fn install_model(store: &VoiceStore, model: &Path) -> Result<(String, bool),
     Ok((name, false))
 }
 
+/// The speakers of an installed multi-speaker voice, by number (their names from the
+/// `.onnx.json`, or the number where it gives none); empty for single-speaker voices.
+pub fn speaker_names(store: &VoiceStore, name: &str) -> Result<Vec<String>, String> {
+    let config = VoiceConfig::read(&config_file(&model_file(&store.root.join(name))?))?;
+    if config.num_speakers <= 1 {
+        return Ok(Vec::new());
+    }
+    let mut names: Vec<String> = (0..config.num_speakers).map(|i| i.to_string()).collect();
+    for (label, &id) in &config.speaker_id_map {
+        if let Some(slot) = names.get_mut(id) {
+            *slot = label.clone();
+        }
+    }
+    Ok(names)
+}
+
 /// The language narrate should file an installed voice under, from its `.onnx.json`.
 pub fn voice_language(store: &VoiceStore, name: &str) -> Result<Option<Language>, String> {
     let config = VoiceConfig::read(&config_file(&model_file(&store.root.join(name))?))?;
@@ -325,6 +353,32 @@ mod tests {
         std::fs::write(dir.join("mine.onnx"), "second model").unwrap();
         assert_ne!(first, voice_fingerprint(&store, "mine").unwrap());
         assert!(voice_fingerprint(&store, "absent").unwrap_err().contains("no Piper voice 'absent'"));
+    }
+
+    #[test]
+    fn speakers_are_named_from_the_config_and_checked() {
+        let root = tempfile::tempdir().unwrap();
+        let store = VoiceStore::new(root.path().to_path_buf());
+        let dir = root.path().join("many");
+        std::fs::create_dir_all(&dir).unwrap();
+        let config = r#"{"audio": {"sample_rate": 22050}, "espeak": {"voice": "en-us"}, "phoneme_id_map": {}, "num_speakers": 3, "speaker_id_map": {"ann": 0, "cy": 2}}"#;
+        std::fs::write(dir.join("many.onnx.json"), config).unwrap();
+        std::fs::write(dir.join("many.onnx"), "model").unwrap();
+        assert_eq!(speaker_names(&store, "many").unwrap(), ["ann", "1", "cy"]);
+        let profile = |speaker| VoiceProfile { name: "p".into(), voice: "many".into(), speaker, ..toml::from_str("engine = \"piper\"\nvoice = \"many\"\nlanguage = \"en\"").unwrap() };
+        assert!(check_speaker(&store, &profile(None)).is_ok());
+        assert!(check_speaker(&store, &profile(Some(2))).is_ok());
+        assert_eq!(check_speaker(&store, &profile(Some(3))).unwrap_err(), "speaker 3 requested, but many has 3 (numbered from 0)");
+    }
+
+    #[test]
+    fn a_single_speaker_voice_has_only_speaker_0() {
+        let store = VoiceStore::new(en_joe().parent().unwrap().to_path_buf());
+        assert!(speaker_names(&store, "en-joe").unwrap().is_empty());
+        let profile: VoiceProfile = toml::from_str("engine = \"piper\"\nvoice = \"en-joe\"\nlanguage = \"en\"\nspeaker = 1").unwrap();
+        assert_eq!(check_speaker(&store, &profile).unwrap_err(), "speaker 1 requested, but en-joe has 1 (numbered from 0)");
+        let engine = Piper::open(store).unwrap();
+        assert!(engine.synthesize("Hello.", &VoiceProfile { speaker: Some(0), ..profile }).is_ok());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! multi-receptive-field residual blocks.
 //!
 //! ```text
-//! x = Conv7(z)
+//! x = Conv7(z) [+ Cond1x1(speaker)]
 //! per stage: x = Up(lrelu(x));  x = mean_k ResBlock_k(x)
 //! audio = tanh(Conv7(lrelu₀.₀₁(x)))
 //! ```
@@ -20,6 +20,8 @@ const FINAL_LEAKY_SLOPE: f32 = 0.01;
 
 pub struct Decoder {
     input: Conv1d,
+    /// Multi-speaker voices: the speaker embedding's offset to `input`'s output.
+    speaker_cond: Option<Conv1d>,
     stages: Vec<Stage>,
     output: Conv1d,
 }
@@ -40,6 +42,7 @@ const MAX_LAYERS: usize = 64;
 impl Decoder {
     pub fn load(weights: &Weights) -> Result<Self, VitsError> {
         let input = weights.conv("/dec/conv_pre/Conv", Padding::FromNode, FusedActivation::None)?;
+        let speaker_cond = weights.speaker_cond("/dec/cond/Conv")?;
         let output = weights.conv("/dec/conv_post/Conv", Padding::FromNode, FusedActivation::None)?;
         let mut upsamples = Vec::new();
         while weights.node(&format!("/dec/ups.{}/ConvTranspose", upsamples.len())).is_ok() {
@@ -58,7 +61,12 @@ impl Decoder {
             .into_iter()
             .map(|upsample| Stage { upsample, blocks: blocks.by_ref().take(per_stage).collect() })
             .collect();
-        Ok(Decoder { input, stages, output })
+        Ok(Decoder { input, speaker_cond, stages, output })
+    }
+
+    /// Channels of the speaker embedding it reads (`None`: single-speaker voice).
+    pub fn speaker_channels(&self) -> Option<usize> {
+        self.speaker_cond.as_ref().map(Conv1d::in_channels)
     }
 
     /// Output samples per input frame.
@@ -66,10 +74,12 @@ impl Decoder {
         self.stages.iter().map(|s| s.upsample.stride()).product()
     }
 
-    /// Audio samples (`hop` per frame) from the decoder input `[frames, channels]`.
-    pub fn forward(&self, z: &Seq) -> Vec<f32> {
+    /// Audio samples (`hop` per frame) from the decoder input `[frames, channels]`, for the
+    /// speaker whose embedding is `speaker` (multi-speaker voices).
+    pub fn forward(&self, z: &Seq, speaker: Option<&Seq>) -> Vec<f32> {
         let mut scratch = Scratch::default();
         let mut x = self.input.forward(z);
+        super::add_speaker_offset(&mut x, self.speaker_cond.as_ref(), speaker);
         for stage in &self.stages {
             x.map_inplace(|v| leaky(v, LEAKY_SLOPE));
             let mut up = stage.upsample.forward(&x);

@@ -3,7 +3,7 @@
 //! splines conditioned on the encoder's states — to a log-duration per phoneme.
 //!
 //! ```text
-//! g = Conv1x1(DDS(Conv1x1(hidden)))
+//! g = Conv1x1(DDS(Conv1x1(hidden) [+ Cond1x1(speaker)]))
 //! z = noise · noise_w                       [steps, 2]
 //! for each conv flow (last first): z = flip(z); z1 = spline⁻¹(z1; DDS(Conv1x1(z0) + g))
 //! z = flip(z);  logw = (z0 - m) · exp(-logs)
@@ -18,6 +18,8 @@ use crate::tts::nn::tensor::Seq;
 
 pub struct DurationPredictor {
     pre: Conv1d,
+    /// Multi-speaker voices: the speaker embedding's offset to `pre`'s output.
+    speaker_cond: Option<Conv1d>,
     convs: DilatedSeparableConvs,
     projection: Conv1d,
     /// Coupling flows in the order the reverse pass applies them.
@@ -67,12 +69,13 @@ impl DurationPredictor {
             return Err(VitsError::Missing("duration predictor flows".into()));
         }
         let mean = weights.input_of("/dp/flows.0/Sub", 1)?;
-        let inverse_scale = weights.input_of("/dp/flows.0/Mul", 1)?;
+        let inverse_scale = weights.constant_input_of("/dp/flows.0/Mul", 1)?;
         let pair = |t: &super::onnx::Tensor, name: &str| -> Result<[f32; 2], VitsError> {
             t.data[..].try_into().map_err(|_| shape_error(name, format!("{:?}, expected [2, 1]", t.dims)))
         };
         Ok(DurationPredictor {
             pre: weights.conv("/dp/pre/Conv", Padding::FromNode, FusedActivation::None)?,
+            speaker_cond: weights.speaker_cond("/dp/cond/Conv")?,
             convs: DilatedSeparableConvs::load(weights, "dp/convs")?,
             projection: weights.conv("/dp/proj/Conv", Padding::FromNode, FusedActivation::None)?,
             flows,
@@ -81,10 +84,17 @@ impl DurationPredictor {
         })
     }
 
+    /// Channels of the speaker embedding it reads (`None`: single-speaker voice).
+    pub fn speaker_channels(&self) -> Option<usize> {
+        self.speaker_cond.as_ref().map(Conv1d::in_channels)
+    }
+
     /// Log-durations (in frames) per phoneme from the encoder's states and `noise`
-    /// (`[steps, 2]`, standard normal, already scaled by noise_w).
-    pub fn log_durations(&self, hidden: &Seq, noise: Seq) -> Vec<f32> {
+    /// (`[steps, 2]`, standard normal, already scaled by noise_w), for the speaker whose
+    /// embedding is `speaker` (multi-speaker voices).
+    pub fn log_durations(&self, hidden: &Seq, noise: Seq, speaker: Option<&Seq>) -> Vec<f32> {
         let mut g = self.pre.forward(hidden);
+        super::add_speaker_offset(&mut g, self.speaker_cond.as_ref(), speaker);
         self.convs.forward_inplace(&mut g);
         let g = self.projection.forward(&g);
         let mut z = noise;

@@ -22,10 +22,13 @@ struct Coupling {
     post: Conv1d,
 }
 
-/// Gated dilated convolutions with residual and skip outputs (VITS `WN`, no global conditioning).
+/// Gated dilated convolutions with residual and skip outputs (VITS `WN`).
 struct WaveNet {
     input_layers: Vec<Conv1d>,
     res_skip_layers: Vec<Conv1d>,
+    /// Multi-speaker voices: the speaker embedding's offset to every gate input
+    /// (`2·hidden` values per layer, layer after layer).
+    speaker_cond: Option<Conv1d>,
     hidden: usize,
 }
 
@@ -46,13 +49,19 @@ impl Flow {
         Ok(Flow { couplings })
     }
 
-    /// Decoder input from a prior sample `[frames, channels]`.
-    pub fn reverse(&self, mut z: Seq) -> Seq {
+    /// Channels of the speaker embedding each coupling layer reads (`None`: single-speaker voice).
+    pub fn speaker_channels(&self) -> Vec<Option<usize>> {
+        self.couplings.iter().map(|c| c.wavenet.speaker_cond.as_ref().map(Conv1d::in_channels)).collect()
+    }
+
+    /// Decoder input from a prior sample `[frames, channels]`, for the speaker whose
+    /// embedding is `speaker` (multi-speaker voices).
+    pub fn reverse(&self, mut z: Seq, speaker: Option<&Seq>) -> Seq {
         for coupling in &self.couplings {
             for row in z.rows_mut() {
                 row.reverse();
             }
-            coupling.reverse_inplace(&mut z);
+            coupling.reverse_inplace(&mut z, speaker);
         }
         z
     }
@@ -70,8 +79,10 @@ impl Coupling {
             input_layers.push(conv(&format!("enc/in_layers.{i}"))?);
             res_skip_layers.push(conv(&format!("enc/res_skip_layers.{i}"))?);
         }
+        let speaker_cond = weights.speaker_cond(&format!("{scope}/enc/cond_layer/Conv"))?;
         let hidden = pre.out_channels();
         let shapes_fit = !input_layers.is_empty()
+            && speaker_cond.as_ref().is_none_or(|c| c.out_channels() == 2 * hidden * input_layers.len())
             && post.out_channels() == pre.in_channels()
             && input_layers.iter().all(|l| l.out_channels() == 2 * hidden && l.in_channels() == hidden)
             && res_skip_layers.iter().enumerate().all(|(i, l)| {
@@ -80,16 +91,16 @@ impl Coupling {
         if !shapes_fit {
             return Err(shape_error(scope, "coupling layer shapes do not fit together"));
         }
-        Ok(Coupling { pre, wavenet: WaveNet { input_layers, res_skip_layers, hidden }, post })
+        Ok(Coupling { pre, wavenet: WaveNet { input_layers, res_skip_layers, speaker_cond, hidden }, post })
     }
 
-    fn reverse_inplace(&self, z: &mut Seq) {
+    fn reverse_inplace(&self, z: &mut Seq, speaker: Option<&Seq>) {
         let half = self.pre.in_channels();
         let mut x0 = Seq::zeros(z.steps, half);
         for (dst, src) in x0.rows_mut().zip(z.data.chunks_exact(z.channels)) {
             dst.copy_from_slice(&src[..half]);
         }
-        let h = self.wavenet.forward(self.pre.forward(&x0));
+        let h = self.wavenet.forward(self.pre.forward(&x0), speaker);
         let mean = self.post.forward(&h);
         for (row, m) in z.rows_mut().zip(mean.data.chunks_exact(half)) {
             for (v, m) in row[half..].iter_mut().zip(m) {
@@ -100,13 +111,17 @@ impl Coupling {
 }
 
 impl WaveNet {
-    fn forward(&self, mut x: Seq) -> Seq {
+    fn forward(&self, mut x: Seq, speaker: Option<&Seq>) -> Seq {
         let n = self.hidden;
+        let offsets = super::speaker_offset(self.speaker_cond.as_ref(), speaker);
         let mut output = Seq::zeros(x.steps, n);
         let last = self.input_layers.len() - 1;
         let mut acts = Seq::zeros(x.steps, n);
         for (i, (input, res_skip)) in self.input_layers.iter().zip(&self.res_skip_layers).enumerate() {
-            let pre = input.forward(&x);
+            let mut pre = input.forward(&x);
+            if let Some(offsets) = &offsets {
+                pre.add_bias(&offsets[i * 2 * n..][..2 * n]);
+            }
             for (a, p) in acts.rows_mut().zip(pre.data.chunks_exact(2 * n)) {
                 for (j, v) in a.iter_mut().enumerate() {
                     *v = tanh_via_sigmoid(p[j]) * sigmoid(p[n + j]);

@@ -75,6 +75,26 @@ impl Weights {
         self.tensor(name)
     }
 
+    /// The constant feeding input `slot` of node `node`: an initializer, or `Exp` of one
+    /// (exporters fold such chains into one initializer or keep the `Exp` node, depending on
+    /// the PyTorch version).
+    pub fn constant_input_of(&self, node: &str, slot: usize) -> Result<Tensor, VitsError> {
+        let n = self.node(node)?;
+        let name = n.input.get(slot).filter(|s| !s.is_empty()).ok_or_else(|| VitsError::Missing(format!("input {slot} of {node}")))?;
+        if self.initializers.contains_key(name) {
+            return self.tensor(name);
+        }
+        let producer = self.nodes.values().find(|p| p.output.iter().any(|o| o == name));
+        match producer {
+            Some(p) if p.op_type == "Exp" => {
+                let mut t = self.input_of(&p.name, 0)?;
+                t.data.iter_mut().for_each(|v| *v = v.exp());
+                Ok(t)
+            }
+            _ => Err(VitsError::Missing(format!("constant input {slot} of {node}"))),
+        }
+    }
+
     fn ints(&self, node: &str, attribute: &str) -> Result<Vec<usize>, VitsError> {
         let n = self.node(node)?;
         Ok(n.attribute
@@ -121,6 +141,19 @@ impl Weights {
             }
         }
         Ok(Conv1d::new(&weight, bias, kernel, dilation, cin, padding, activation))
+    }
+
+    /// The 1×1 `Conv` node `node` that turns a multi-speaker voice's speaker embedding into a
+    /// layer's offset, if the graph has it (single-speaker voices do not).
+    pub fn speaker_cond(&self, node: &str) -> Result<Option<Conv1d>, VitsError> {
+        if self.node(node).is_err() {
+            return Ok(None);
+        }
+        let conv = self.conv(node, Padding::FromNode, FusedActivation::None)?;
+        if conv.kernel() != 1 || conv.padding() != (0, 0) {
+            return Err(shape_error(node, "a speaker conditioning layer must be a 1×1 convolution"));
+        }
+        Ok(Some(conv))
     }
 
     /// A depthwise (`group` = channels) `Conv` node.
