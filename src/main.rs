@@ -210,8 +210,8 @@ struct BuildArgs {
     /// Sample rate of the WAV in Hz (the MP3 is always 44100 Hz, the rate podcast apps expect).
     #[arg(long, value_name = "HZ", default_value_t = 44_100, value_parser = clap::value_parser!(u32).range(8_000..=192_000))]
     rate: u32,
-    /// Integrated loudness target in LUFS.
-    #[arg(long, value_name = "LUFS", default_value_t = -16.0, allow_negative_numbers = true)]
+    /// Integrated loudness target in LUFS (-16 is the usual podcast level, -23 broadcast).
+    #[arg(long, value_name = "LUFS", default_value_t = -16.0, allow_negative_numbers = true, value_parser = parse_loudness)]
     loudness: f64,
     /// No progress bar and no summary.
     #[arg(long, short)]
@@ -578,6 +578,15 @@ fn summary(report: &BuildReport) -> String {
         report.loudness.true_peak_dbtp,
         files.join(", ")
     )
+}
+
+/// `--loudness`: a level speech can be mastered to under the -1 dBTP ceiling.
+fn parse_loudness(text: &str) -> Result<f64, String> {
+    const RANGE: std::ops::RangeInclusive<f64> = -40.0..=-9.0;
+    match text.parse::<f64>() {
+        Ok(lufs) if RANGE.contains(&lufs) => Ok(lufs),
+        _ => Err(format!("expected a loudness in LUFS from {} to {}", RANGE.start(), RANGE.end())),
+    }
 }
 
 fn install_voice(name: &str, from: Option<&std::path::Path>, offline: bool, store: &VoiceStore) -> Result<(), String> {

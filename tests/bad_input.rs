@@ -79,6 +79,11 @@ fn unknown_voice_and_bad_options() {
     assert!(unknown.contains("unknown role or speaker 'guset'") && unknown.contains("valid: host, guest, narrator"), "{unknown}");
     let usage = narrate(&["build", "tests/fixtures/dialogue-en.md", "--voice", "guest"]);
     assert_eq!(usage.status.code(), Some(2));
+    for loudness in ["nan", "-3", "-90"] {
+        let usage = narrate(&["build", "tests/fixtures/dialogue-en.md", "--loudness", loudness]);
+        assert_eq!(usage.status.code(), Some(2), "--loudness {loudness}");
+        assert!(stderr(&usage).contains("expected a loudness in LUFS from -40 to -9"), "{}", stderr(&usage));
+    }
 }
 
 #[test]

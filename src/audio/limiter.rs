@@ -46,7 +46,33 @@ const PARALLEL_BLOCKS: usize = 4096;
 /// or below `ceiling_dbtp`. Audio already under the ceiling is left bit-exact.
 /// Non-finite samples become 0; a NaN or +inf ceiling only does that.
 pub fn limit(buffer: &mut Buffer, ceiling_dbtp: f64) {
-    limit_reversibly(buffer, ceiling_dbtp);
+    sanitize(&mut buffer.samples);
+    if buffer.samples.is_empty() || ceiling_dbtp.is_nan() || ceiling_dbtp == f64::INFINITY {
+        return;
+    }
+    let ceiling = db_to_amplitude(ceiling_dbtp - SAFETY_MARGIN_DB) as f32;
+    let peaks = required_gain(&buffer.samples, ceiling);
+    if peaks.is_empty() {
+        return;
+    }
+    let rate = f64::from(buffer.rate.max(1));
+    let lookahead = ((LOOKAHEAD_SECS * rate).round() as usize).max(1);
+    // The gain curve is only worked out around the peaks: it leaves 1 at most `ahead`
+    // samples before a peak and is back within e^-RELEASE_SPANS of 1 `behind` samples after.
+    let ahead = lookahead + HALF_TAPS;
+    let behind = HALF_TAPS + lookahead + (RELEASE_SPANS * RELEASE_SECS * rate) as usize;
+    for region in regions(&peaks, ahead, behind, buffer.samples.len()) {
+        let mut gain = vec![1.0f32; region.len()];
+        for &(n, g) in peaks.iter().filter(|(n, _)| region.contains(n)) {
+            gain[n - region.start] = g;
+        }
+        sliding_min(&mut gain, HALF_TAPS, lookahead + HALF_TAPS - 1);
+        release(&mut gain, 1.0 - (-1.0 / (RELEASE_SECS * rate)).exp());
+        moving_average(&mut gain, lookahead);
+        for (sample, g) in buffer.samples[region].iter_mut().zip(&gain) {
+            *sample *= g;
+        }
+    }
 }
 
 /// Whether [`limit`] would leave audio whose largest sample magnitude is `peak` as it is
@@ -68,53 +94,6 @@ pub fn context(rate: u32) -> (usize, usize) {
     let rate = f64::from(rate.max(1));
     let lookahead = ((LOOKAHEAD_SECS * rate).round() as usize).max(1);
     (HALF_TAPS + lookahead + (RELEASE_SPANS * RELEASE_SECS * rate) as usize, lookahead + 2 * HALF_TAPS)
-}
-
-/// The gain a limiter pass applied: per region, the factor for each sample.
-pub(super) type AppliedGain = Vec<(std::ops::Range<usize>, Vec<f32>)>;
-
-/// [`limit`], returning what it applied so [`undo`] can take it back exactly
-/// (to limit again from the unlimited audio without keeping a copy of it).
-pub(super) fn limit_reversibly(buffer: &mut Buffer, ceiling_dbtp: f64) -> AppliedGain {
-    sanitize(&mut buffer.samples);
-    if buffer.samples.is_empty() || ceiling_dbtp.is_nan() || ceiling_dbtp == f64::INFINITY {
-        return Vec::new();
-    }
-    let ceiling = db_to_amplitude(ceiling_dbtp - SAFETY_MARGIN_DB) as f32;
-    let peaks = required_gain(&buffer.samples, ceiling);
-    if peaks.is_empty() {
-        return Vec::new();
-    }
-    let rate = f64::from(buffer.rate.max(1));
-    let lookahead = ((LOOKAHEAD_SECS * rate).round() as usize).max(1);
-    // The gain curve is only worked out around the peaks: it leaves 1 at most `ahead`
-    // samples before a peak and is back within e^-RELEASE_SPANS of 1 `behind` samples after.
-    let ahead = lookahead + HALF_TAPS;
-    let behind = HALF_TAPS + lookahead + (RELEASE_SPANS * RELEASE_SECS * rate) as usize;
-    let mut applied = Vec::new();
-    for region in regions(&peaks, ahead, behind, buffer.samples.len()) {
-        let mut gain = vec![1.0f32; region.len()];
-        for &(n, g) in peaks.iter().filter(|(n, _)| region.contains(n)) {
-            gain[n - region.start] = g;
-        }
-        sliding_min(&mut gain, HALF_TAPS, lookahead + HALF_TAPS - 1);
-        release(&mut gain, 1.0 - (-1.0 / (RELEASE_SECS * rate)).exp());
-        moving_average(&mut gain, lookahead);
-        for (sample, g) in buffer.samples[region.clone()].iter_mut().zip(&gain) {
-            *sample *= g;
-        }
-        applied.push((region, gain));
-    }
-    applied
-}
-
-/// Takes back a limiter pass (gains are never 0, so this is exact up to rounding).
-pub(super) fn undo(buffer: &mut Buffer, applied: &AppliedGain) {
-    for (region, gain) in applied {
-        for (sample, g) in buffer.samples[region.clone()].iter_mut().zip(gain) {
-            *sample /= g;
-        }
-    }
 }
 
 /// Merged index ranges from `ahead` before to `behind` after each peak.

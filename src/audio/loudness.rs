@@ -1,11 +1,11 @@
-//! EBU R128 / BS.1770 loudness measurement and normalisation.
+//! EBU R128 / BS.1770 loudness measurement, and the constants the mixer (`mix::master`)
+//! settles an episode's loudness with.
 
 use ebur128::{EbuR128, Mode};
 use rayon::prelude::*;
 
 use super::AudioError;
-use super::buffer::{Buffer, db_to_amplitude, finite_or_zero, sanitize};
-use super::limiter::{limit_reversibly, undo};
+use super::buffer::{Buffer, finite_or_zero};
 
 /// Integrated loudness needs at least one 400 ms gating block.
 const MIN_SECONDS: f64 = 0.4;
@@ -13,8 +13,7 @@ const MIN_SECONDS: f64 = 0.4;
 const FEED_CHUNK: usize = 1 << 16;
 /// Length of the chunks metered in parallel, in 100 ms hops (60 s).
 const CHUNK_HOPS: usize = 600;
-/// Normalisation stops adjusting once this close to the target (here and in the
-/// streaming mixer, `mix::master`).
+/// Normalisation stops adjusting once this close to the target.
 pub(crate) const LOUDNESS_TOLERANCE_LU: f64 = 0.1;
 /// Gain/limit/measure rounds before settling for the closest result.
 pub(crate) const MAX_PASSES: usize = 6;
@@ -43,12 +42,6 @@ pub fn measure(buffer: &Buffer) -> Result<LoudnessReport, AudioError> {
         return Err(AudioError::Silent);
     }
     Ok(LoudnessReport { integrated_lufs, true_peak_dbtp: 20.0 * true_peak.log10() })
-}
-
-/// Integrated loudness alone: several times cheaper than [`measure`] because
-/// the meter skips true-peak oversampling.
-fn integrated_lufs(buffer: &Buffer) -> Result<f64, AudioError> {
-    integrated(&chunk_meters(buffer, Mode::I)?.0)
 }
 
 /// Meters `buffer` in fixed chunks of `CHUNK_HOPS` × 100 ms on the rayon pool, returning
@@ -171,130 +164,10 @@ fn integrated(meters: &[EbuR128]) -> Result<f64, AudioError> {
     }
 }
 
-/// Brings integrated loudness to `target_lufs` and true peak to at most
-/// `ceiling_dbtp`, returning the report measured on the final audio.
-///
-/// Each pass applies a gain and limits the result; limiting lowers loudness,
-/// so the next pass takes the limiting back, raises the gain by the shortfall
-/// and limits again (re-limiting limited audio would stack distortion). The
-/// limiter's gain is kept only around peaks, so this works in place without a
-/// copy of the audio (an episode can be hundreds of MB). The final true peak is guaranteed by ebur128's own meter; the
-/// loudness lands within ±0.5 LU of target unless the material is too peaky
-/// to get there under the ceiling. Non-finite samples become 0.
-pub fn normalize_loudness(
-    buffer: &mut Buffer,
-    target_lufs: f64,
-    ceiling_dbtp: f64,
-) -> Result<LoudnessReport, AudioError> {
-    require_finite("target_lufs", target_lufs)?;
-    require_finite("ceiling_dbtp", ceiling_dbtp)?;
-    sanitize(&mut buffer.samples);
-    let measured = integrated_lufs(buffer)?;
-    let first_gain_db = target_lufs - measured;
-    let mut applied_db = 0.0;
-    let mut step_db = first_gain_db;
-    let mut limited = Vec::new();
-    for _ in 0..MAX_PASSES {
-        undo(buffer, &limited);
-        apply_gain(&mut buffer.samples, step_db);
-        applied_db += step_db;
-        limited = limit_reversibly(buffer, ceiling_dbtp);
-        // A plain gain moves integrated loudness by exactly that gain; only limiting
-        // calls for measuring again (the final report is measured in any case).
-        let loudness = if limited.is_empty() { measured + applied_db } else { integrated_lufs(buffer)? };
-        let shortfall = target_lufs - loudness;
-        if shortfall.abs() <= LOUDNESS_TOLERANCE_LU {
-            break;
-        }
-        step_db = (applied_db + shortfall).min(first_gain_db + MAX_MAKEUP_DB) - applied_db;
-    }
-
-    let report = measure(buffer)?;
-    if report.true_peak_dbtp <= ceiling_dbtp {
-        return Ok(report);
-    }
-    // The limiter's peak estimate and ebur128's disagreed by more than its
-    // safety margin; a plain gain trim settles it (true peak scales linearly).
-    let factor = db_to_amplitude(ceiling_dbtp - report.true_peak_dbtp - TRIM_MARGIN_DB) as f32;
-    buffer.samples.iter_mut().for_each(|s| *s *= factor);
-    measure(buffer)
-}
-
-fn require_finite(name: &'static str, value: f64) -> Result<(), AudioError> {
-    if value.is_finite() {
-        Ok(())
-    } else {
-        Err(AudioError::InvalidParameter { name, value })
-    }
-}
-
-fn apply_gain(samples: &mut [f32], gain_db: f64) {
-    let factor = db_to_amplitude(gain_db) as f32;
-    samples.iter_mut().for_each(|s| *s *= factor);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audio::test_signals::{ebur128_true_peak_db, harmonic, sine, speech_like};
-
-    const TARGET: f64 = -16.0;
-    const CEILING: f64 = -1.0;
-
-    fn assert_normalized(name: &str, mut b: Buffer) {
-        let report = normalize_loudness(&mut b, TARGET, CEILING).unwrap();
-        let check = measure(&b).unwrap();
-        assert_eq!(
-            report, check,
-            "{name}: report must describe the final audio"
-        );
-        assert!(
-            (check.integrated_lufs - TARGET).abs() <= 0.5,
-            "{name}: {} LUFS",
-            check.integrated_lufs
-        );
-        let tp = ebur128_true_peak_db(&b.samples, b.rate);
-        assert!(tp <= CEILING, "{name}: true peak {tp} dBTP");
-    }
-
-    #[test]
-    fn loud_speech_like_signal() {
-        assert_normalized("loud", Buffer::new(44_100, speech_like(44_100, 0.95, 8.0)));
-    }
-
-    #[test]
-    fn quiet_speech_like_signal() {
-        let b = Buffer::new(24_000, speech_like(24_000, 0.02, 8.0));
-        assert!(measure(&b).unwrap().integrated_lufs < -40.0);
-        assert_normalized("quiet", b);
-    }
-
-    #[test]
-    fn transients_that_would_clip() {
-        // A quiet bed with sharp clicks: plain gain to −16 LUFS would put the
-        // clicks far above 0 dBFS, so the limiter has to do real work.
-        let rate = 44_100;
-        let mut samples = speech_like(rate, 0.05, 8.0);
-        for i in (500..samples.len()).step_by(11_025) {
-            for (j, v) in [0.9f32, -0.8, 0.6, -0.3].iter().enumerate() {
-                samples[i + j] = *v;
-            }
-        }
-        let b = Buffer::new(rate, samples);
-        let before = measure(&b).unwrap();
-        assert!(before.true_peak_dbtp + (TARGET - before.integrated_lufs) > 6.0);
-        assert_normalized("transients", b);
-    }
-
-    #[test]
-    fn steady_tones_at_several_rates() {
-        for rate in [16_000, 22_050, 48_000] {
-            assert_normalized(
-                "harmonic",
-                Buffer::new(rate, harmonic(rate, 180.0, 0.5, 3.0)),
-            );
-        }
-    }
+    use crate::audio::test_signals::{ebur128_true_peak_db, sine, speech_like};
 
     #[test]
     fn measure_matches_known_sine_loudness() {
@@ -333,50 +206,11 @@ mod tests {
 
     #[test]
     fn silence_and_short_audio_are_errors_not_nan() {
-        let mut silent = Buffer::silence(44_100, 5.0);
-        assert!(matches!(
-            normalize_loudness(&mut silent, TARGET, CEILING),
-            Err(AudioError::Silent)
-        ));
-        assert!(silent.samples.iter().all(|s| *s == 0.0));
-
-        let mut nan = Buffer::new(44_100, vec![f32::NAN; 44_100]);
-        assert!(matches!(
-            normalize_loudness(&mut nan, TARGET, CEILING),
-            Err(AudioError::Silent)
-        ));
-        assert!(nan.samples.iter().all(|s| *s == 0.0));
-
-        let mut short = Buffer::new(44_100, sine(44_100, 440.0, 0.5, 0.2));
-        assert!(matches!(
-            normalize_loudness(&mut short, TARGET, CEILING),
-            Err(AudioError::TooShort { .. })
-        ));
-        let mut empty = Buffer::new(44_100, vec![]);
-        assert!(matches!(measure(&empty), Err(AudioError::TooShort { .. })));
-        assert!(normalize_loudness(&mut empty, TARGET, CEILING).is_err());
-        assert!(matches!(
-            measure(&Buffer::new(0, vec![0.5; 10])),
-            Err(AudioError::InvalidRate(0))
-        ));
-    }
-
-    #[test]
-    fn invalid_targets_are_rejected() {
-        let mut b = Buffer::new(44_100, sine(44_100, 440.0, 0.5, 1.0));
-        assert!(matches!(
-            normalize_loudness(&mut b, f64::NAN, CEILING),
-            Err(AudioError::InvalidParameter {
-                name: "target_lufs",
-                ..
-            })
-        ));
-        assert!(matches!(
-            normalize_loudness(&mut b, TARGET, f64::INFINITY),
-            Err(AudioError::InvalidParameter {
-                name: "ceiling_dbtp",
-                ..
-            })
-        ));
+        assert!(matches!(measure(&Buffer::silence(44_100, 5.0)), Err(AudioError::Silent)));
+        assert!(matches!(measure(&Buffer::new(44_100, vec![f32::NAN; 44_100])), Err(AudioError::Silent)));
+        let short = Buffer::new(44_100, sine(44_100, 440.0, 0.5, 0.2));
+        assert!(matches!(measure(&short), Err(AudioError::TooShort { .. })));
+        assert!(matches!(measure(&Buffer::new(44_100, vec![])), Err(AudioError::TooShort { .. })));
+        assert!(matches!(measure(&Buffer::new(0, vec![0.5; 10])), Err(AudioError::InvalidRate(0))));
     }
 }

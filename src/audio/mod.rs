@@ -13,14 +13,14 @@ mod pitch;
 mod pitch_shift;
 mod resample;
 #[cfg(test)]
-mod test_signals;
+pub(crate) mod test_signals;
 mod wav;
 
 pub use buffer::Buffer;
 pub use fade::{fade_edges, trim_silence};
 pub use limiter::{context as limiter_context, leaves_untouched, limit};
 pub(crate) use loudness::{LOUDNESS_TOLERANCE_LU, MAX_MAKEUP_DB, MAX_PASSES, TRIM_MARGIN_DB};
-pub use loudness::{LoudnessMeter, LoudnessReport, integrated_loudness_of, measure, normalize_loudness, true_peak_of};
+pub use loudness::{LoudnessMeter, LoudnessReport, integrated_loudness_of, measure, true_peak_of};
 pub use pitch::median_f0;
 pub use pitch_shift::{shift_pitch, shift_voice};
 pub use resample::{resample, resampled_len};
@@ -32,9 +32,6 @@ pub enum AudioError {
     /// A sample rate of zero, or one the operation cannot handle.
     #[error("unsupported sample rate: {0} Hz")]
     InvalidRate(u32),
-    /// A numeric parameter (target loudness, ceiling, ...) was NaN or infinite.
-    #[error("invalid parameter {name}: {value}")]
-    InvalidParameter { name: &'static str, value: f64 },
     /// Shorter than one 400 ms loudness gating block, so loudness is undefined.
     #[error("audio too short to measure loudness ({seconds:.3} s, need at least 0.4 s)")]
     TooShort { seconds: f64 },

@@ -70,10 +70,11 @@ impl Mixdown {
         self.len as f64 / f64::from(self.rate)
     }
 
-    /// Works out the gain to `target_lufs`, as `normalize_loudness` does: each round
-    /// applies a gain and limits; limiting lowers loudness, so the next round raises the
-    /// gain by the shortfall. Rounds whose gain leaves the limiter idle are not measured
-    /// (a plain gain moves loudness by exactly that gain).
+    /// Works out the gain to `target_lufs`: each round applies a gain and limits; limiting
+    /// lowers loudness, so the next round raises the gain by the shortfall (by at most
+    /// `MAX_MAKEUP_DB` over the first estimate, for signals the limiter flattens). Rounds
+    /// whose gain leaves the limiter idle are not measured (a plain gain moves loudness by
+    /// exactly that gain).
     pub(super) fn settle_gain(&mut self, target_lufs: f64) -> Result<()> {
         let first_gain_db = target_lufs - self.lufs;
         let mut applied_db = 0.0;
@@ -185,4 +186,95 @@ impl Mixdown {
 
 fn amplitude(db: f64) -> f32 {
     10f64.powf(db / 20.0) as f32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Timeline;
+    use super::*;
+    use crate::audio::test_signals::{ebur128_true_peak_db, harmonic, speech_like};
+
+    const TARGET: f64 = -16.0;
+    const CEILING: f64 = -1.0;
+
+    /// The episode audio the mixer makes of `b`, as the pipeline renders it: settled gain,
+    /// limiter, and a trim when the measured true peak is over the ceiling.
+    fn mastered(b: &Buffer) -> (Buffer, LoudnessReport) {
+        let mut timeline = Timeline::new(b.rate).unwrap();
+        timeline.write(&b.samples).unwrap();
+        let mut mixdown = timeline.finish(CEILING).unwrap();
+        mixdown.settle_gain(TARGET).unwrap();
+        let render = |trim_db| {
+            let mut samples = Vec::new();
+            let report = mixdown.render(trim_db, false, |block| Ok(samples.extend_from_slice(block.samples))).unwrap();
+            (Buffer::new(b.rate, samples), report)
+        };
+        let (audio, report) = render(0.0);
+        match mixdown.trim_for(report.true_peak_dbtp) {
+            Some(trim_db) => render(trim_db),
+            None => (audio, report),
+        }
+    }
+
+    fn assert_normalized(name: &str, b: Buffer) {
+        let (b, report) = mastered(&b);
+        let check = audio::measure(&b).unwrap();
+        assert_eq!(
+            report, check,
+            "{name}: report must describe the final audio"
+        );
+        assert!(
+            (check.integrated_lufs - TARGET).abs() <= 0.5,
+            "{name}: {} LUFS",
+            check.integrated_lufs
+        );
+        let tp = ebur128_true_peak_db(&b.samples, b.rate);
+        assert!(tp <= CEILING, "{name}: true peak {tp} dBTP");
+    }
+
+    #[test]
+    fn loud_speech_like_signal() {
+        assert_normalized("loud", Buffer::new(44_100, speech_like(44_100, 0.95, 8.0)));
+    }
+
+    #[test]
+    fn quiet_speech_like_signal() {
+        let b = Buffer::new(24_000, speech_like(24_000, 0.02, 8.0));
+        assert!(audio::measure(&b).unwrap().integrated_lufs < -40.0);
+        assert_normalized("quiet", b);
+    }
+
+    #[test]
+    fn transients_that_would_clip() {
+        // A quiet bed with sharp clicks: plain gain to −16 LUFS would put the
+        // clicks far above 0 dBFS, so the limiter has to do real work.
+        let rate = 44_100;
+        let mut samples = speech_like(rate, 0.05, 8.0);
+        for i in (500..samples.len()).step_by(11_025) {
+            for (j, v) in [0.9f32, -0.8, 0.6, -0.3].iter().enumerate() {
+                samples[i + j] = *v;
+            }
+        }
+        let b = Buffer::new(rate, samples);
+        let before = audio::measure(&b).unwrap();
+        assert!(before.true_peak_dbtp + (TARGET - before.integrated_lufs) > 6.0);
+        assert_normalized("transients", b);
+    }
+
+    #[test]
+    fn steady_tones_at_several_rates() {
+        for rate in [16_000, 22_050, 48_000] {
+            assert_normalized(
+                "harmonic",
+                Buffer::new(rate, harmonic(rate, 180.0, 0.5, 3.0)),
+            );
+        }
+    }
+
+    #[test]
+    fn silence_is_an_error() {
+        let mut timeline = Timeline::new(44_100).unwrap();
+        timeline.write(&vec![0.0; 5 * 44_100]).unwrap();
+        assert!(timeline.finish(CEILING).is_err());
+    }
 }
