@@ -2,9 +2,8 @@
 //! GEMMs. Weights are rearranged once, at construction, into the `k × n` row-major matrix
 //! the GEMM wants, so inference never transposes weights.
 
-use super::gemm::{matmul, matmul_strided, RowsView};
+use super::gemm::{matmul_strided, RowsView};
 use super::tensor::Seq;
-use rayon::prelude::*;
 
 /// Row-major `rows × cols` → row-major `cols × rows`.
 pub fn transpose(data: &[f32], rows: usize, cols: usize) -> Vec<f32> {
@@ -87,11 +86,6 @@ impl Conv1d {
         self.out_channels
     }
 
-    /// Zero steps the layer adds before and after its input in [`Conv1d::forward`].
-    pub fn padding(&self) -> (usize, usize) {
-        self.padding
-    }
-
     /// Steps the input loses to the kernel's reach when not padded.
     pub fn reach(&self) -> usize {
         (self.kernel - 1) * self.dilation
@@ -137,9 +131,30 @@ impl Conv1d {
     /// Writes (or, if `accumulate`, adds) the VALID convolution of `x` plus the bias into
     /// `out`. `x` holds rows of `in_channels` values, already padded; `out` holds
     /// `out_channels` values per step and fixes the step count (`x` needs `reach()` more).
-    /// This is the allocation-free entry point for layers that keep their own buffers.
     pub fn forward_valid_into(&self, x: &[f32], out: &mut [f32], accumulate: bool) {
         self.accumulate_valid(x, out, accumulate);
+        self.finish(out);
+    }
+
+    /// Writes `f(x)`, zero-padded by the layer's padding, into `prepared` in the order
+    /// [`Conv1d::forward_prepared_into`] reads it: time order when undilated, else one
+    /// dilation phase after another (steps p, p+d, p+2d, … for p = 0..d), so that each
+    /// phase is a contiguous undilated input. Folding this reordering into the pass that
+    /// applies the activation saves dilated layers a copy of their input.
+    pub fn prepare_input(&self, x: &[f32], f: impl Fn(f32) -> f32, prepared: &mut Vec<f32>) {
+        write_phases(x, self.in_channels, self.padding, self.dilation, f, prepared);
+    }
+
+    /// [`Conv1d::forward_valid_into`] on an input laid out by [`Conv1d::prepare_input`];
+    /// padding is already in it. This is the allocation-free entry point for layers that
+    /// keep their own buffers.
+    pub fn forward_prepared_into(&self, prepared: &[f32], out: &mut [f32], accumulate: bool) {
+        self.accumulate_phases(prepared, out, accumulate);
+        self.finish(out);
+    }
+
+    /// Bias and fused activation on a finished sum.
+    fn finish(&self, out: &mut [f32]) {
         for row in out.chunks_exact_mut(self.out_channels) {
             for (v, b) in row.iter_mut().zip(&self.bias) {
                 *v += b;
@@ -152,55 +167,86 @@ impl Conv1d {
         }
     }
 
-    /// Writes (or adds, if `accumulate`) the bias-free VALID convolution of `x` into `out`.
+    /// Writes (or adds, if `accumulate`) the bias-free VALID convolution of `x` (time order,
+    /// padded) into `out`.
     fn accumulate_valid(&self, x: &[f32], out: &mut [f32], accumulate: bool) {
+        if self.dilation == 1 {
+            self.accumulate_phases(x, out, accumulate);
+            return;
+        }
+        PHASE_INPUT.with(|cell| {
+            let mut owned = Vec::new();
+            let mut borrowed = cell.try_borrow_mut();
+            let phases = match borrowed.as_mut() {
+                Ok(buffer) => &mut **buffer,
+                Err(_) => &mut owned, // re-entered on this thread (work stealing): use a fresh one
+            };
+            write_phases(x, self.in_channels, (0, 0), self.dilation, |v| v, phases);
+            self.accumulate_phases(phases, out, accumulate);
+        });
+    }
+
+    /// The bias-free convolution of an input in [`Conv1d::prepare_input`]'s layout: one
+    /// GEMM over an im2col view per dilation phase, each writing every `d`-th output row.
+    fn accumulate_phases(&self, prepared: &[f32], out: &mut [f32], accumulate: bool) {
         let (cin, cout, d) = (self.in_channels, self.out_channels, self.dilation);
         let steps = out.len() / cout;
         if steps == 0 {
             return;
         }
-        debug_assert!(x.len() >= (steps + self.reach()) * cin);
-        if d == 1 {
-            // Row t of the im2col matrix is x[t .. t+kernel] flattened: a contiguous slice.
-            let view = RowsView { data: x, rows: steps, k: self.kernel * cin, row_stride: cin };
-            matmul(view, &self.weight, cout, out, accumulate);
-            return;
-        }
-        // Dilated: steps p, p+d, p+2d, … form an undilated convolution of their own. Gather
-        // each phase's input contiguously and let one GEMM write every d-th output row.
-        let in_steps = x.len() / cin;
-        PHASE_INPUT.with(|cell| {
-            let mut owned = Vec::new();
-            let mut borrowed = cell.try_borrow_mut();
-            let phase_in = match borrowed.as_mut() {
-                Ok(buffer) => &mut **buffer,
-                Err(_) => &mut owned, // re-entered on this thread (work stealing): use a fresh one
-            };
-            for p in 0..d.min(steps) {
+        let in_steps = prepared.len() / cin;
+        debug_assert!(in_steps >= steps + self.reach());
+        let mut phase_start = 0;
+        for p in 0..d.min(in_steps) {
+            let phase_steps = (in_steps - p).div_ceil(d);
+            if p < steps {
                 let out_rows = (steps - p).div_ceil(d);
-                phase_in.clear();
-                for t in (p..in_steps).step_by(d) {
-                    phase_in.extend_from_slice(&x[t * cin..(t + 1) * cin]);
-                }
-                let view = RowsView { data: phase_in, rows: out_rows, k: self.kernel * cin, row_stride: cin };
+                // Row t of the phase's im2col matrix is its input steps t .. t+kernel flattened.
+                let view = RowsView { data: &prepared[phase_start * cin..], rows: out_rows, k: self.kernel * cin, row_stride: cin };
                 let rows_out = &mut out[p * cout..p * cout + (out_rows - 1) * d * cout + cout];
                 matmul_strided(view, &self.weight, cout, rows_out, d * cout, accumulate);
             }
-        });
+            phase_start += phase_steps;
+        }
+    }
+}
+
+/// `f(x)` (rows of `cin` values) with `left`/`right` zero rows around it, written into `out`
+/// one dilation phase after another: rows p, p+d, p+2d, … of the padded input for p = 0..d.
+fn write_phases(x: &[f32], cin: usize, (left, right): (usize, usize), d: usize, f: impl Fn(f32) -> f32, out: &mut Vec<f32>) {
+    let steps = x.len() / cin;
+    let padded_steps = left + steps + right;
+    out.resize(padded_steps * cin, 0.0);
+    let mut rows = out.chunks_exact_mut(cin);
+    for p in 0..d.min(padded_steps) {
+        for (t, row) in (p..padded_steps).step_by(d).zip(rows.by_ref()) {
+            match t.checked_sub(left).filter(|&i| i < steps) {
+                Some(i) => {
+                    for (o, &v) in row.iter_mut().zip(&x[i * cin..(i + 1) * cin]) {
+                        *o = f(v);
+                    }
+                }
+                None => row.fill(0.0),
+            }
+        }
     }
 }
 
 thread_local! {
-    /// One dilation phase of a convolution's input, kept between calls so large
+    /// A dilated convolution's input reordered by phase, kept between calls so large
     /// convolutions do not allocate (and page-fault) a fresh buffer each time.
     static PHASE_INPUT: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Transposed 1-D convolution (upsampling by `stride`), computed as a GEMM
-/// to per-input-step tap outputs followed by an overlap-add.
+/// Transposed 1-D convolution (upsampling by `stride`), computed as `stride` ordinary
+/// convolutions, one per output phase: output step `n = m·s + p` (before cropping) sums
+/// tap `p + j·s` of input step `m - j` for every `j`, an undilated convolution over the
+/// input with `ceil(kernel / stride)` taps. Each phase's GEMM writes every `s`-th output
+/// row in place, so there is no per-tap buffer and no overlap-add pass.
 pub struct ConvTranspose1d {
-    /// `in_channels × (kernel * out_channels)`, row-major; column = tap * out + channel.
-    weight: Vec<f32>,
+    /// Per phase, a `(taps * in_channels) × out_channels` row-major matrix; row
+    /// `(j', c)` holds tap `p + (taps-1-j')·s` (zero past the kernel's end).
+    phases: Vec<Vec<f32>>,
     bias: Vec<f32>,
     kernel: usize,
     stride: usize,
@@ -216,7 +262,25 @@ impl ConvTranspose1d {
     pub fn new(weight: Vec<f32>, bias: Vec<f32>, kernel: usize, stride: usize, in_channels: usize, same_crop: Option<usize>) -> Self {
         let out_channels = bias.len();
         debug_assert_eq!(weight.len(), in_channels * kernel * out_channels);
-        ConvTranspose1d { weight, bias, kernel, stride, in_channels, out_channels, same_crop }
+        let stride = stride.max(1);
+        let taps = kernel.div_ceil(stride);
+        let phases = (0..stride)
+            .map(|p| {
+                let mut matrix = vec![0.0; taps * in_channels * out_channels];
+                for j in 0..taps {
+                    let tap = p + (taps - 1 - j) * stride;
+                    if tap >= kernel {
+                        continue;
+                    }
+                    for c in 0..in_channels {
+                        let src = &weight[(c * kernel + tap) * out_channels..][..out_channels];
+                        matrix[(j * in_channels + c) * out_channels..][..out_channels].copy_from_slice(src);
+                    }
+                }
+                matrix
+            })
+            .collect();
+        ConvTranspose1d { phases, bias, kernel, stride, in_channels, out_channels, same_crop }
     }
 
     pub fn stride(&self) -> usize {
@@ -229,33 +293,31 @@ impl ConvTranspose1d {
 
     pub fn forward(&self, x: &Seq) -> Seq {
         debug_assert_eq!(x.channels, self.in_channels);
-        let (k, s, cout) = (self.kernel, self.stride, self.out_channels);
-        // taps[i][tap][o]: contribution of input step i to output step i*s + tap - crop.
-        let mut taps = vec![0.0; x.steps * k * cout];
-        let view = RowsView { data: &x.data, rows: x.steps, k: self.in_channels, row_stride: self.in_channels };
-        matmul(view, &self.weight, k * cout, &mut taps, false);
+        let (s, cin, cout) = (self.stride, self.in_channels, self.out_channels);
+        let taps = self.kernel.div_ceil(s);
         let (out_steps, crop) = match self.same_crop {
             Some(crop) => (x.steps * s, crop),
-            None => ((x.steps.max(1) - 1) * s + k, 0),
+            None => ((x.steps.max(1) - 1) * s + self.kernel, 0),
         };
-        let mut out = Seq::zeros(out_steps, cout);
-        let in_steps = x.steps;
-        out.data.par_chunks_mut(cout * 256).enumerate().for_each(|(chunk, rows)| {
-            for (r, row) in rows.chunks_exact_mut(cout).enumerate() {
-                let n = chunk * 256 + r + crop; // position in the uncropped output
-                // Input steps i with i*s <= n < i*s + k, in ascending order.
-                let first = (n + 1).saturating_sub(k).div_ceil(s);
-                let end = (n / s + 1).min(in_steps);
-                for i in first..end {
-                    let tap = n - i * s;
-                    let src = &taps[(i * k + tap) * cout..(i * k + tap + 1) * cout];
-                    for (y, v) in row.iter_mut().zip(src) {
-                        *y += v;
-                    }
-                }
+        let mut out = Seq::from_vec(out_steps, cout, self.bias.repeat(out_steps));
+        if x.steps == 0 || out_steps == 0 {
+            return out;
+        }
+        // `taps - 1` zero steps before the input (m - j < 0), and after it as many as the
+        // last phase row reads: m + taps - 1 < in_steps + taps - 1 + pad_right.
+        let last_m = (crop + out_steps - 1) / s;
+        let padded = x.pad_zero(taps - 1, (last_m + 1).saturating_sub(x.steps));
+        for (p, weight) in self.phases.iter().enumerate() {
+            let first_m = crop.saturating_sub(p).div_ceil(s);
+            let first_out = first_m * s + p - crop;
+            if first_out >= out_steps {
+                continue;
             }
-        });
-        out.add_bias(&self.bias);
+            let rows = (out_steps - 1 - first_out) / s + 1;
+            let view = RowsView { data: &padded.data[first_m * cin..], rows, k: taps * cin, row_stride: cin };
+            let rows_out = &mut out.data[first_out * cout..(first_out + (rows - 1) * s) * cout + cout];
+            matmul_strided(view, weight, cout, rows_out, s * cout, true);
+        }
         out
     }
 }
@@ -311,6 +373,60 @@ mod tests {
                 }
                 assert!((y.data[t * cout + o] - want).abs() < 1e-3, "t={t} o={o}");
             }
+        }
+    }
+
+    /// Transposed convolution by its definition: input step i, tap t feeds output i*s + t - crop.
+    fn transposed_direct(w_itko: &[f32], bias: &[f32], kernel: usize, stride: usize, x: &Seq, crop: usize, out_steps: usize) -> Vec<f32> {
+        let cout = bias.len();
+        let mut out: Vec<f32> = (0..out_steps).flat_map(|_| bias.iter().copied()).collect();
+        for i in 0..x.steps {
+            for tap in 0..kernel {
+                let Some(o) = (i * stride + tap).checked_sub(crop).filter(|&o| o < out_steps) else { continue };
+                for c in 0..x.channels {
+                    for k in 0..cout {
+                        out[o * cout + k] += x.data[i * x.channels + c] * w_itko[(c * kernel + tap) * cout + k];
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn transposed_conv_matches_definition_for_any_kernel_and_stride() {
+        for &(kernel, stride, same) in &[(16, 8, true), (8, 4, true), (4, 2, true), (5, 2, true), (3, 3, false), (7, 2, false), (2, 4, false)] {
+            let (cin, cout, steps) = (3, 2, 11);
+            let w: Vec<f32> = (0..cin * kernel * cout).map(|i| ((i * 7) % 13) as f32 * 0.25 - 1.5).collect();
+            let bias = vec![0.5, -1.0];
+            let x = Seq::from_vec(steps, cin, (0..steps * cin).map(|i| ((i * 5) % 9) as f32 - 4.0).collect());
+            let crop = kernel.saturating_sub(stride) / 2;
+            let layer = ConvTranspose1d::new(w.clone(), bias.clone(), kernel, stride, cin, same.then_some(crop));
+            let y = layer.forward(&x);
+            let (crop, out_steps) = if same { (crop, steps * stride) } else { (0, (steps - 1) * stride + kernel) };
+            assert_eq!(y.steps, out_steps);
+            let want = transposed_direct(&w, &bias, kernel, stride, &x, crop, out_steps);
+            for (i, (a, b)) in y.data.iter().zip(&want).enumerate() {
+                assert!((a - b).abs() < 1e-4, "kernel {kernel} stride {stride}: value {i}: {a} vs {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn prepared_input_gives_the_same_convolution() {
+        let (cin, cout, kernel, steps) = (2, 3, 3, 17);
+        let w: Vec<f32> = (0..cout * kernel * cin).map(|i| ((i * 3) % 7) as f32 - 3.0).collect();
+        let x: Vec<f32> = (0..steps * cin).map(|i| ((i * 11) % 5) as f32 - 2.0).collect();
+        for dilation in [1, 2, 5] {
+            let pad = dilation * (kernel - 1) / 2;
+            let layer = conv(&w, cout, kernel, cin, dilation, (pad, pad));
+            let relu_x: Vec<f32> = x.iter().map(|&v| v.max(0.0)).collect();
+            let want = layer.forward(&Seq::from_vec(steps, cin, relu_x));
+            let mut prepared = Vec::new();
+            layer.prepare_input(&x, |v| v.max(0.0), &mut prepared);
+            let mut got = vec![0.0; steps * cout];
+            layer.forward_prepared_into(&prepared, &mut got, false);
+            assert_eq!(got, want.data, "dilation {dilation}");
         }
     }
 

@@ -113,9 +113,9 @@ impl Decoder {
             sum.iter_mut().for_each(|v| *v /= n);
             x = Seq::from_vec(up.steps, channels, sum);
         }
-        leaky_padded_into(&x.data, x.channels, FINAL_LEAKY_SLOPE, self.output.padding(), &mut scratch.padded);
+        self.output.prepare_input(&x.data, |v| leaky(v, FINAL_LEAKY_SLOPE), &mut scratch.padded);
         let mut audio = vec![0.0; x.steps * self.output.out_channels()];
-        self.output.forward_valid_into(&scratch.padded, &mut audio, false);
+        self.output.forward_prepared_into(&scratch.padded, &mut audio, false);
         audio.iter_mut().for_each(|v| *v = v.tanh());
         audio
     }
@@ -125,7 +125,7 @@ impl Decoder {
 /// per convolution.
 #[derive(Default)]
 struct Scratch {
-    /// A convolution's input: `lrelu(x)` with its zero padding.
+    /// A convolution's input: `lrelu(x)` with its zero padding, in the layer's phase order.
     padded: Vec<f32>,
     /// The hidden activation between the two convolutions of a ResBlock1 unit.
     hidden: Vec<f32>,
@@ -159,13 +159,13 @@ impl ResBlock {
             let Some((last, firsts)) = unit.split_last() else { continue };
             let mut input: &[f32] = x;
             for conv in firsts {
-                leaky_padded_into(input, channels, LEAKY_SLOPE, conv.padding(), &mut scratch.padded);
+                conv.prepare_input(input, |v| leaky(v, LEAKY_SLOPE), &mut scratch.padded);
                 scratch.hidden.resize(x.len() / channels * conv.out_channels(), 0.0);
-                conv.forward_valid_into(&scratch.padded, &mut scratch.hidden, false);
+                conv.forward_prepared_into(&scratch.padded, &mut scratch.hidden, false);
                 input = &scratch.hidden;
             }
-            leaky_padded_into(input, channels, LEAKY_SLOPE, last.padding(), &mut scratch.padded);
-            last.forward_valid_into(&scratch.padded, x, true);
+            last.prepare_input(input, |v| leaky(v, LEAKY_SLOPE), &mut scratch.padded);
+            last.forward_prepared_into(&scratch.padded, x, true);
         }
     }
 }
@@ -178,15 +178,4 @@ fn add_into(sum: &mut [f32], x: &[f32]) {
 
 fn leaky(v: f32, slope: f32) -> f32 {
     if v >= 0.0 { v } else { v * slope }
-}
-
-/// `lrelu(x)` with `left`/`right` zero steps around it, written into `out` (resized).
-fn leaky_padded_into(x: &[f32], channels: usize, slope: f32, (left, right): (usize, usize), out: &mut Vec<f32>) {
-    let (start, end) = (left * channels, left * channels + x.len());
-    out.resize(end + right * channels, 0.0);
-    out[..start].fill(0.0);
-    out[end..].fill(0.0);
-    for (o, v) in out[start..end].iter_mut().zip(x) {
-        *o = leaky(*v, slope);
-    }
 }

@@ -200,8 +200,19 @@ fn relative_index(i: usize, j: usize, window: usize) -> Option<usize> {
     (0..=2 * window as isize).contains(&r).then_some(r as usize)
 }
 
+/// f64 dot product of f32 vectors, kept in four partial sums so that it vectorizes (a
+/// single running sum has to be added in order); f64 rounding stays far below f32's.
 fn dot(a: &[f32], b: &[f32]) -> f64 {
-    a.iter().zip(b).map(|(&x, &y)| x as f64 * y as f64).sum()
+    const LANES: usize = 4;
+    let mut partial = [0.0f64; LANES];
+    let (a_tail, b_tail) = (a.chunks_exact(LANES).remainder(), b.chunks_exact(LANES).remainder());
+    for (x, y) in a.chunks_exact(LANES).zip(b.chunks_exact(LANES)) {
+        for ((p, &x), &y) in partial.iter_mut().zip(x).zip(y) {
+            *p += x as f64 * y as f64;
+        }
+    }
+    let tail: f64 = a_tail.iter().zip(b_tail).map(|(&x, &y)| x as f64 * y as f64).sum();
+    (partial[0] + partial[1]) + (partial[2] + partial[3]) + tail
 }
 
 fn softmax64(x: &mut [f64]) {
