@@ -150,7 +150,7 @@ impl Weights {
             return Ok(None);
         }
         let conv = self.conv(node, Padding::FromNode, FusedActivation::None)?;
-        if conv.kernel() != 1 || conv.padding() != (0, 0) {
+        if conv.kernel() != 1 || self.ints(node, "pads")?.iter().any(|&p| p != 0) {
             return Err(shape_error(node, "a speaker conditioning layer must be a 1×1 convolution"));
         }
         Ok(Some(conv))
