@@ -45,7 +45,7 @@ fn read_cases(reference: &Path) -> Result<Vec<Case>, String> {
                     .iter()
                     .map(|v| v.as_i64().map(|v| v as i32).ok_or("non-integer id"))
                     .collect::<Result<_, _>>()?,
-                controls: Controls { speed: ratio("speed_ratio"), f0: ratio("f0_ratio"), energy: ratio("energy_ratio") },
+                controls: Controls { speed: ratio("speed_ratio"), f0: ratio("f0_ratio"), energy: ratio("energy_ratio"), ..Controls::default() },
             })
         })
         .collect()

