@@ -340,14 +340,20 @@ mod tests {
         phonemize::phonemes(text, config.espeak_voice()).unwrap().iter().map(|s| map.ids(s)).collect()
     }
 
-    #[test]
-    fn replacing_a_user_voice_changes_its_fingerprint() {
+    /// A store in a temporary folder holding the voice `name` with these file contents.
+    fn store_with(name: &str, config: &str, model: &str) -> (tempfile::TempDir, VoiceStore, PathBuf) {
         let root = tempfile::tempdir().unwrap();
         let store = VoiceStore::new(root.path().to_path_buf());
-        let dir = root.path().join("mine");
+        let dir = root.path().join(name);
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("mine.onnx.json"), "{}").unwrap();
-        std::fs::write(dir.join("mine.onnx"), "first model").unwrap();
+        std::fs::write(dir.join(format!("{name}.onnx.json")), config).unwrap();
+        std::fs::write(dir.join(format!("{name}.onnx")), model).unwrap();
+        (root, store, dir)
+    }
+
+    #[test]
+    fn replacing_a_user_voice_changes_its_fingerprint() {
+        let (_root, store, dir) = store_with("mine", "{}", "first model");
         let first = voice_fingerprint(&store, "mine").unwrap();
         assert_eq!(first, voice_fingerprint(&store, "mine").unwrap());
         std::fs::write(dir.join("mine.onnx"), "second model").unwrap();
@@ -357,13 +363,8 @@ mod tests {
 
     #[test]
     fn speakers_are_named_from_the_config_and_checked() {
-        let root = tempfile::tempdir().unwrap();
-        let store = VoiceStore::new(root.path().to_path_buf());
-        let dir = root.path().join("many");
-        std::fs::create_dir_all(&dir).unwrap();
         let config = r#"{"audio": {"sample_rate": 22050}, "espeak": {"voice": "en-us"}, "phoneme_id_map": {}, "num_speakers": 3, "speaker_id_map": {"ann": 0, "cy": 2}}"#;
-        std::fs::write(dir.join("many.onnx.json"), config).unwrap();
-        std::fs::write(dir.join("many.onnx"), "model").unwrap();
+        let (_root, store, _) = store_with("many", config, "model");
         assert_eq!(speaker_names(&store, "many").unwrap(), ["ann", "1", "cy"]);
         let profile = |speaker| VoiceProfile { name: "p".into(), voice: "many".into(), speaker, ..toml::from_str("engine = \"piper\"\nvoice = \"many\"\nlanguage = \"en\"").unwrap() };
         assert!(check_speaker(&store, &profile(None)).is_ok());
