@@ -309,15 +309,24 @@ mod fma {
             let a = tile.a.as_ptr();
             let mut w = tile.panel.as_ptr();
             let rows: [*const f32; M] = std::array::from_fn(|i| a.add(i * tile.a_stride));
-            for kk in 0..tile.k {
+            let step = |kk: usize, w: *const f32, lo: &mut [__m256; M], hi: &mut [__m256; M]| {
                 let w_lo = _mm256_loadu_ps(w);
                 let w_hi = _mm256_loadu_ps(w.add(8));
-                w = w.add(PANEL);
                 for i in 0..M {
                     let x = _mm256_broadcast_ss(&*rows[i].add(kk));
                     lo[i] = _mm256_fmadd_ps(x, w_lo, lo[i]);
                     hi[i] = _mm256_fmadd_ps(x, w_hi, hi[i]);
                 }
+            };
+            // Two steps of `k` per iteration: less loop overhead between the FMAs.
+            let pairs = tile.k / 2 * 2;
+            for kk in (0..pairs).step_by(2) {
+                step(kk, w, &mut lo, &mut hi);
+                step(kk + 1, w.add(PANEL), &mut lo, &mut hi);
+                w = w.add(2 * PANEL);
+            }
+            if pairs < tile.k {
+                step(pairs, w, &mut lo, &mut hi);
             }
             if tile.cols < PANEL {
                 for i in 0..M {
