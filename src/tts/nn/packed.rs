@@ -109,7 +109,10 @@ pub fn matmul_packed(a: RowsView<'_>, b: &PackedMatrix, out: &mut [f32], out_str
 }
 
 fn matmul_serial(a: RowsView<'_>, b: &PackedMatrix, out: &mut [f32], out_stride: usize, epilogue: Epilogue<'_>) {
-    let kernel = Kernel::detect();
+    matmul_with(Kernel::detect(), a, b, out, out_stride, epilogue);
+}
+
+fn matmul_with(kernel: Kernel, a: RowsView<'_>, b: &PackedMatrix, out: &mut [f32], out_stride: usize, epilogue: Epilogue<'_>) {
     if b.n == 1 {
         let bias = epilogue.bias.map_or(0.0, |b| b[0]);
         for (r, o) in out.iter_mut().step_by(out_stride).enumerate() {
@@ -129,30 +132,26 @@ fn matmul_serial(a: RowsView<'_>, b: &PackedMatrix, out: &mut [f32], out_stride:
             let col = p * PANEL;
             let cols = (b.n - col).min(PANEL);
             let bias = epilogue.bias.map(|bias| &bias[col..col + cols]);
-            for row in (block..block_end).step_by(MICRO_ROWS) {
-                let rows = (block_end - row).min(MICRO_ROWS);
-                let tile = Tile {
-                    a: &a.data[row * a.row_stride..],
-                    a_stride: a.row_stride,
-                    k: a.k,
-                    panel: b.panel(p),
-                    rows,
-                    cols,
-                    out: &mut out[row * out_stride + col..],
-                    out_stride,
-                    bias,
-                    accumulate: epilogue.accumulate,
-                    relu: epilogue.relu,
-                };
-                kernel.run(tile);
-            }
+            kernel.run(Strip {
+                a: &a.data[block * a.row_stride..],
+                a_stride: a.row_stride,
+                k: a.k,
+                panel: b.panel(p),
+                rows: block_end - block,
+                cols,
+                out: &mut out[block * out_stride + col..],
+                out_stride,
+                bias,
+                accumulate: epilogue.accumulate,
+                relu: epilogue.relu,
+            });
         }
     }
 }
 
-/// One micro-kernel call: `rows` (≤ 6) rows of `A` against one panel, `cols` (≤ 16) of
-/// whose columns are stored.
-struct Tile<'a> {
+/// `rows` rows of `A` against one panel, `cols` (≤ 16) of whose columns are stored: one
+/// call into the kernel, which covers it in tiles of up to 6 rows.
+struct Strip<'a> {
     a: &'a [f32],
     a_stride: usize,
     k: usize,
@@ -166,7 +165,7 @@ struct Tile<'a> {
     relu: bool,
 }
 
-impl Tile<'_> {
+impl Strip<'_> {
     /// Applies the epilogue to the sums of row `i` and stores its `cols` values.
     fn store_row(&mut self, i: usize, sums: &[f32; PANEL]) {
         let cols = self.cols;
@@ -216,49 +215,46 @@ impl Kernel {
         }
     }
 
-    fn run(self, tile: Tile<'_>) {
-        debug_assert!(tile.rows >= 1 && tile.rows <= MICRO_ROWS && tile.cols >= 1 && tile.cols <= PANEL);
-        debug_assert!(tile.a.len() >= (tile.rows - 1) * tile.a_stride + tile.k);
-        debug_assert!(tile.panel.len() == tile.k * PANEL);
-        debug_assert!(tile.out.len() >= (tile.rows - 1) * tile.out_stride + tile.cols);
+    fn run(self, mut strip: Strip<'_>) {
+        debug_assert!(strip.rows >= 1 && strip.cols >= 1 && strip.cols <= PANEL);
+        assert!(strip.a.len() >= (strip.rows - 1) * strip.a_stride + strip.k);
+        assert!(strip.panel.len() == strip.k * PANEL);
+        assert!(strip.out.len() >= (strip.rows - 1) * strip.out_stride + strip.cols);
         match self {
-            Kernel::Portable => portable(tile),
+            Kernel::Portable => {
+                let rows = strip.rows;
+                for row in (0..rows).step_by(MICRO_ROWS) {
+                    portable(&mut strip, row, (rows - row).min(MICRO_ROWS));
+                }
+            }
             // SAFETY: `detect` saw AVX2 and FMA on this CPU; the slices' extents were
             // checked above and the kernel reads and writes only within them.
             #[cfg(target_arch = "x86_64")]
-            Kernel::Fma => unsafe {
-                match tile.rows {
-                    6 => fma::tile::<6>(tile),
-                    5 => fma::tile::<5>(tile),
-                    4 => fma::tile::<4>(tile),
-                    3 => fma::tile::<3>(tile),
-                    2 => fma::tile::<2>(tile),
-                    _ => fma::tile::<1>(tile),
-                }
-            },
+            Kernel::Fma => unsafe { fma::strip(strip) },
         }
     }
 }
 
-/// The kernel in plain Rust (the compiler vectorizes the 16-wide rows).
-fn portable(mut tile: Tile<'_>) {
+/// Rows `first..first + rows` (at most 6) of the strip in plain Rust (the compiler
+/// vectorizes the 16-wide rows).
+fn portable(strip: &mut Strip<'_>, first: usize, rows: usize) {
     let mut sums = [[0.0f32; PANEL]; MICRO_ROWS];
-    for (kk, w) in tile.panel.chunks_exact(PANEL).enumerate() {
-        for (i, row) in sums.iter_mut().enumerate().take(tile.rows) {
-            let a = tile.a[i * tile.a_stride + kk];
+    for (kk, w) in strip.panel.chunks_exact(PANEL).enumerate() {
+        for (i, row) in sums.iter_mut().enumerate().take(rows) {
+            let a = strip.a[(first + i) * strip.a_stride + kk];
             for (s, &w) in row.iter_mut().zip(w) {
                 *s += a * w;
             }
         }
     }
-    for (i, row) in sums.iter().enumerate().take(tile.rows) {
-        tile.store_row(i, row);
+    for (i, row) in sums.iter().enumerate().take(rows) {
+        strip.store_row(first + i, row);
     }
 }
 
 #[cfg(target_arch = "x86_64")]
 mod fma {
-    use super::{Tile, PANEL};
+    use super::{Strip, MICRO_ROWS, PANEL};
     use std::arch::x86_64::*;
 
     /// [`super::Kernel::dot`] with fused multiply-adds.
@@ -294,21 +290,46 @@ mod fma {
         lanes.iter().sum()
     }
 
-    /// `M` rows × 16 columns in 2·M accumulator registers: per step of `k`, two loads of
-    /// the panel row and `M` broadcasts of `A`, each feeding two fused multiply-adds.
+    /// The strip in tiles of 6 rows, then one of the rows left.
     ///
     /// # Safety
-    /// The CPU must have AVX2 and FMA, `tile.rows == M`, and the slices must be as large as
+    /// The CPU must have AVX2 and FMA, and the slices must be as large as
     /// [`super::Kernel::run`] checks.
     #[target_feature(enable = "avx2,fma")]
-    pub(super) unsafe fn tile<const M: usize>(mut tile: Tile<'_>) {
+    pub(super) unsafe fn strip(mut strip: Strip<'_>) {
+        let whole = strip.rows / MICRO_ROWS * MICRO_ROWS;
+        // SAFETY: forwarded from the caller; every tile lies within the strip.
+        unsafe {
+            for row in (0..whole).step_by(MICRO_ROWS) {
+                tile::<MICRO_ROWS>(&mut strip, row);
+            }
+            match strip.rows - whole {
+                5 => tile::<5>(&mut strip, whole),
+                4 => tile::<4>(&mut strip, whole),
+                3 => tile::<3>(&mut strip, whole),
+                2 => tile::<2>(&mut strip, whole),
+                1 => tile::<1>(&mut strip, whole),
+                _ => {}
+            }
+        }
+    }
+
+    /// Rows `first..first + M` × 16 columns in 2·M accumulator registers: per step of `k`,
+    /// two loads of the panel row and `M` broadcasts of `A`, each feeding two fused
+    /// multiply-adds.
+    ///
+    /// # Safety
+    /// As [`strip`], and `first + M <= strip.rows`.
+    #[inline]
+    #[target_feature(enable = "avx2,fma")]
+    unsafe fn tile<const M: usize>(strip: &mut Strip<'_>, first: usize) {
         // SAFETY: see the function's contract.
         unsafe {
             let mut lo = [_mm256_setzero_ps(); M];
             let mut hi = [_mm256_setzero_ps(); M];
-            let a = tile.a.as_ptr();
-            let mut w = tile.panel.as_ptr();
-            let rows: [*const f32; M] = std::array::from_fn(|i| a.add(i * tile.a_stride));
+            let a = strip.a.as_ptr().add(first * strip.a_stride);
+            let mut w = strip.panel.as_ptr();
+            let rows: [*const f32; M] = std::array::from_fn(|i| a.add(i * strip.a_stride));
             let step = |kk: usize, w: *const f32, lo: &mut [__m256; M], hi: &mut [__m256; M]| {
                 let w_lo = _mm256_loadu_ps(w);
                 let w_hi = _mm256_loadu_ps(w.add(8));
@@ -319,38 +340,39 @@ mod fma {
                 }
             };
             // Two steps of `k` per iteration: less loop overhead between the FMAs.
-            let pairs = tile.k / 2 * 2;
+            let pairs = strip.k / 2 * 2;
             for kk in (0..pairs).step_by(2) {
                 step(kk, w, &mut lo, &mut hi);
                 step(kk + 1, w.add(PANEL), &mut lo, &mut hi);
                 w = w.add(2 * PANEL);
             }
-            if pairs < tile.k {
+            if pairs < strip.k {
                 step(pairs, w, &mut lo, &mut hi);
             }
-            if tile.cols < PANEL {
+            if strip.cols < PANEL {
                 for i in 0..M {
                     let mut sums = [0.0f32; PANEL];
                     _mm256_storeu_ps(sums.as_mut_ptr(), lo[i]);
                     _mm256_storeu_ps(sums.as_mut_ptr().add(8), hi[i]);
-                    tile.store_row(i, &sums);
+                    strip.store_row(first + i, &sums);
                 }
                 return;
             }
             let zero = _mm256_setzero_ps();
-            let bias = tile.bias.map(|b| (_mm256_loadu_ps(b.as_ptr()), _mm256_loadu_ps(b.as_ptr().add(8))));
+            let bias = strip.bias.map(|b| (_mm256_loadu_ps(b.as_ptr()), _mm256_loadu_ps(b.as_ptr().add(8))));
+            let out = strip.out.as_mut_ptr().add(first * strip.out_stride);
             for i in 0..M {
-                let out = tile.out.as_mut_ptr().add(i * tile.out_stride);
+                let out = out.add(i * strip.out_stride);
                 let (mut v_lo, mut v_hi) = (lo[i], hi[i]);
                 if let Some((b_lo, b_hi)) = bias {
                     v_lo = _mm256_add_ps(v_lo, b_lo);
                     v_hi = _mm256_add_ps(v_hi, b_hi);
                 }
-                if tile.accumulate {
+                if strip.accumulate {
                     v_lo = _mm256_add_ps(v_lo, _mm256_loadu_ps(out));
                     v_hi = _mm256_add_ps(v_hi, _mm256_loadu_ps(out.add(8)));
                 }
-                if tile.relu {
+                if strip.relu {
                     v_lo = _mm256_max_ps(v_lo, zero);
                     v_hi = _mm256_max_ps(v_hi, zero);
                 }
@@ -406,6 +428,26 @@ mod tests {
             for (i, (x, y)) in out.iter().zip(&before).enumerate() {
                 let total = (*y as f64 + want[i]).max(0.0);
                 assert!((*x as f64 - total).abs() < 1e-4, "{rows}×{k}×{n}: accumulated value {i}");
+            }
+        }
+    }
+
+    #[test]
+    fn portable_kernel_matches_the_detected_one() {
+        let (rows, k, n, stride) = (53, 45, 37, 9);
+        let data = pseudo_random((rows - 1) * stride + k, 7);
+        let b = pseudo_random(k * n, 8);
+        let bias = pseudo_random(n, 9);
+        let view = RowsView { data: &data, rows, k, row_stride: stride };
+        for n in [n, 1] {
+            let packed = PackedMatrix::new(&b[..k * n], k, n);
+            let epilogue = Epilogue { bias: Some(&bias[..n]), accumulate: true, relu: true };
+            let mut portable = vec![0.5; rows * n];
+            matmul_with(Kernel::Portable, view, &packed, &mut portable, n, epilogue);
+            let mut detected = vec![0.5; rows * n];
+            matmul_with(Kernel::detect(), view, &packed, &mut detected, n, epilogue);
+            for (x, y) in portable.iter().zip(&detected) {
+                assert!((x - y).abs() < 1e-5, "{x} vs {y}");
             }
         }
     }
