@@ -2,7 +2,8 @@
 //! GEMMs. Weights are rearranged once, at construction, into the `k × n` row-major matrix
 //! the GEMM wants, so inference never transposes weights.
 
-use super::gemm::{matmul_strided, RowsView};
+use super::gemm::RowsView;
+use super::packed::{matmul_packed, Epilogue, PackedMatrix};
 use super::tensor::Seq;
 
 /// Row-major `rows × cols` → row-major `cols × rows`.
@@ -27,8 +28,8 @@ pub enum FusedActivation {
 /// as one GEMM over an im2col view of the padded input (dilated: one GEMM per phase of the
 /// dilation, each an undilated convolution of every `dilation`-th step).
 pub struct Conv1d {
-    /// `(kernel * in_channels) × out_channels`, row-major; row index = tap * in + channel.
-    weight: Vec<f32>,
+    /// `(kernel * in_channels) × out_channels`; row index = tap * in + channel.
+    weight: PackedMatrix,
     bias: Vec<f32>,
     kernel: usize,
     dilation: usize,
@@ -54,7 +55,7 @@ impl Conv1d {
         let out_channels = bias.len();
         debug_assert_eq!(weight.len(), out_channels * kernel * in_channels);
         Conv1d {
-            weight: transpose(weight, out_channels, kernel * in_channels),
+            weight: PackedMatrix::new(&transpose(weight, out_channels, kernel * in_channels), kernel * in_channels, out_channels),
             bias,
             kernel,
             dilation: dilation.max(1),
@@ -84,6 +85,11 @@ impl Conv1d {
 
     pub fn out_channels(&self) -> usize {
         self.out_channels
+    }
+
+    /// Zero steps added before and after the input.
+    pub fn padding(&self) -> (usize, usize) {
+        self.padding
     }
 
     /// Steps the input loses to the kernel's reach when not padded.
@@ -118,13 +124,8 @@ impl Conv1d {
         debug_assert_eq!(a.out_channels, b.out_channels);
         debug_assert!(a.activation == FusedActivation::None && b.activation == FusedActivation::None);
         let mut out = Seq::zeros(steps, a.out_channels);
-        a.accumulate_valid(&x.data, &mut out.data, false);
-        b.accumulate_valid(&y.data, &mut out.data, true);
-        for row in out.rows_mut() {
-            for ((v, ba), bb) in row.iter_mut().zip(&a.bias).zip(&b.bias) {
-                *v += ba + bb;
-            }
-        }
+        a.accumulate_valid(&x.data, &mut out.data, Epilogue { bias: Some(&a.bias), ..Epilogue::default() });
+        b.accumulate_valid(&y.data, &mut out.data, Epilogue { bias: Some(&b.bias), accumulate: true, relu: false });
         out
     }
 
@@ -132,8 +133,7 @@ impl Conv1d {
     /// `out`. `x` holds rows of `in_channels` values, already padded; `out` holds
     /// `out_channels` values per step and fixes the step count (`x` needs `reach()` more).
     pub fn forward_valid_into(&self, x: &[f32], out: &mut [f32], accumulate: bool) {
-        self.accumulate_valid(x, out, accumulate);
-        self.finish(out);
+        self.accumulate_valid(x, out, self.epilogue(accumulate));
     }
 
     /// Writes `f(x)`, zero-padded by the layer's padding, into `prepared` in the order
@@ -149,29 +149,19 @@ impl Conv1d {
     /// padding is already in it. This is the allocation-free entry point for layers that
     /// keep their own buffers.
     pub fn forward_prepared_into(&self, prepared: &[f32], out: &mut [f32], accumulate: bool) {
-        self.accumulate_phases(prepared, out, accumulate);
-        self.finish(out);
+        self.accumulate_phases(prepared, out, self.epilogue(accumulate));
     }
 
-    /// Bias and fused activation on a finished sum.
-    fn finish(&self, out: &mut [f32]) {
-        for row in out.chunks_exact_mut(self.out_channels) {
-            for (v, b) in row.iter_mut().zip(&self.bias) {
-                *v += b;
-            }
-        }
-        if self.activation == FusedActivation::Relu {
-            for v in out.iter_mut() {
-                *v = super::tensor::relu(*v);
-            }
-        }
+    /// Bias and fused activation, applied as the GEMM stores each sum.
+    fn epilogue(&self, accumulate: bool) -> Epilogue<'_> {
+        Epilogue { bias: Some(&self.bias), accumulate, relu: self.activation == FusedActivation::Relu }
     }
 
-    /// Writes (or adds, if `accumulate`) the bias-free VALID convolution of `x` (time order,
-    /// padded) into `out`.
-    fn accumulate_valid(&self, x: &[f32], out: &mut [f32], accumulate: bool) {
+    /// The VALID convolution of `x` (time order, padded), stored into `out` through
+    /// `epilogue`.
+    fn accumulate_valid(&self, x: &[f32], out: &mut [f32], epilogue: Epilogue<'_>) {
         if self.dilation == 1 {
-            self.accumulate_phases(x, out, accumulate);
+            self.accumulate_phases(x, out, epilogue);
             return;
         }
         PHASE_INPUT.with(|cell| {
@@ -182,13 +172,13 @@ impl Conv1d {
                 Err(_) => &mut owned, // re-entered on this thread (work stealing): use a fresh one
             };
             write_phases(x, self.in_channels, (0, 0), self.dilation, |v| v, phases);
-            self.accumulate_phases(phases, out, accumulate);
+            self.accumulate_phases(phases, out, epilogue);
         });
     }
 
-    /// The bias-free convolution of an input in [`Conv1d::prepare_input`]'s layout: one
-    /// GEMM over an im2col view per dilation phase, each writing every `d`-th output row.
-    fn accumulate_phases(&self, prepared: &[f32], out: &mut [f32], accumulate: bool) {
+    /// The convolution of an input in [`Conv1d::prepare_input`]'s layout: one GEMM over an
+    /// im2col view per dilation phase, each writing every `d`-th output row.
+    fn accumulate_phases(&self, prepared: &[f32], out: &mut [f32], epilogue: Epilogue<'_>) {
         let (cin, cout, d) = (self.in_channels, self.out_channels, self.dilation);
         let steps = out.len() / cout;
         if steps == 0 {
@@ -204,7 +194,7 @@ impl Conv1d {
                 // Row t of the phase's im2col matrix is its input steps t .. t+kernel flattened.
                 let view = RowsView { data: &prepared[phase_start * cin..], rows: out_rows, k: self.kernel * cin, row_stride: cin };
                 let rows_out = &mut out[p * cout..p * cout + (out_rows - 1) * d * cout + cout];
-                matmul_strided(view, &self.weight, cout, rows_out, d * cout, accumulate);
+                matmul_packed(view, &self.weight, rows_out, d * cout, epilogue);
             }
             phase_start += phase_steps;
         }
@@ -244,9 +234,9 @@ thread_local! {
 /// input with `ceil(kernel / stride)` taps. Each phase's GEMM writes every `s`-th output
 /// row in place, so there is no per-tap buffer and no overlap-add pass.
 pub struct ConvTranspose1d {
-    /// Per phase, a `(taps * in_channels) × out_channels` row-major matrix; row
-    /// `(j', c)` holds tap `p + (taps-1-j')·s` (zero past the kernel's end).
-    phases: Vec<Vec<f32>>,
+    /// Per phase, a `(taps * in_channels) × out_channels` matrix; row `(j', c)` holds tap
+    /// `p + (taps-1-j')·s` (zero past the kernel's end).
+    phases: Vec<PackedMatrix>,
     bias: Vec<f32>,
     kernel: usize,
     stride: usize,
@@ -277,7 +267,7 @@ impl ConvTranspose1d {
                         matrix[(j * in_channels + c) * out_channels..][..out_channels].copy_from_slice(src);
                     }
                 }
-                matrix
+                PackedMatrix::new(&matrix, taps * in_channels, out_channels)
             })
             .collect();
         ConvTranspose1d { phases, bias, kernel, stride, in_channels, out_channels, same_crop }
@@ -293,20 +283,36 @@ impl ConvTranspose1d {
 
     pub fn forward(&self, x: &Seq) -> Seq {
         debug_assert_eq!(x.channels, self.in_channels);
+        let (mut padded, mut out) = (Vec::new(), Vec::new());
+        self.forward_into(&x.data, |v| v, &mut padded, &mut out);
+        Seq::from_vec(out.len() / self.out_channels, self.out_channels, out)
+    }
+
+    /// The transposed convolution of `f(x)` (rows of `in_channels` values) into `out`
+    /// (resized), with `padded` as the buffer for the padded input: the allocation-free
+    /// entry point for callers that keep their buffers, with an activation folded into
+    /// the padding pass.
+    pub fn forward_into(&self, x: &[f32], f: impl Fn(f32) -> f32, padded: &mut Vec<f32>, out: &mut Vec<f32>) {
         let (s, cin, cout) = (self.stride, self.in_channels, self.out_channels);
+        let steps = x.len() / cin;
         let taps = self.kernel.div_ceil(s);
         let (out_steps, crop) = match self.same_crop {
-            Some(crop) => (x.steps * s, crop),
-            None => ((x.steps.max(1) - 1) * s + self.kernel, 0),
+            Some(crop) => (steps * s, crop),
+            None => ((steps.max(1) - 1) * s + self.kernel, 0),
         };
-        let mut out = Seq::from_vec(out_steps, cout, self.bias.repeat(out_steps));
-        if x.steps == 0 || out_steps == 0 {
-            return out;
+        out.clear();
+        out.resize(out_steps * cout, 0.0);
+        if steps == 0 || out_steps == 0 {
+            for row in out.chunks_exact_mut(cout) {
+                row.copy_from_slice(&self.bias);
+            }
+            return;
         }
         // `taps - 1` zero steps before the input (m - j < 0), and after it as many as the
         // last phase row reads: m + taps - 1 < in_steps + taps - 1 + pad_right.
         let last_m = (crop + out_steps - 1) / s;
-        let padded = x.pad_zero(taps - 1, (last_m + 1).saturating_sub(x.steps));
+        write_phases(x, cin, (taps - 1, (last_m + 1).saturating_sub(steps)), 1, f, padded);
+        // Every output step belongs to exactly one phase, whose GEMM stores it with the bias.
         for (p, weight) in self.phases.iter().enumerate() {
             let first_m = crop.saturating_sub(p).div_ceil(s);
             let first_out = first_m * s + p - crop;
@@ -314,11 +320,10 @@ impl ConvTranspose1d {
                 continue;
             }
             let rows = (out_steps - 1 - first_out) / s + 1;
-            let view = RowsView { data: &padded.data[first_m * cin..], rows, k: taps * cin, row_stride: cin };
-            let rows_out = &mut out.data[first_out * cout..(first_out + (rows - 1) * s) * cout + cout];
-            matmul_strided(view, weight, cout, rows_out, s * cout, true);
+            let view = RowsView { data: &padded[first_m * cin..], rows, k: taps * cin, row_stride: cin };
+            let rows_out = &mut out[first_out * cout..(first_out + (rows - 1) * s) * cout + cout];
+            matmul_packed(view, weight, rows_out, s * cout, Epilogue { bias: Some(&self.bias), ..Epilogue::default() });
         }
-        out
     }
 }
 

@@ -35,6 +35,9 @@ struct Stage {
 /// `x += conv₂(lrelu(conv₁(lrelu(x))))` ("ResBlock1").
 struct ResBlock {
     units: Vec<Vec<Conv1d>>,
+    /// How far, in steps, an output depends on inputs on either side: the sum of its
+    /// convolutions' paddings.
+    reach: usize,
 }
 
 const MAX_LAYERS: usize = 64;
@@ -77,60 +80,97 @@ impl Decoder {
     /// Audio samples (`hop` per frame) from the decoder input `[frames, channels]`, for the
     /// speaker whose embedding is `speaker` (multi-speaker voices).
     pub fn forward(&self, z: &Seq, speaker: Option<&Seq>) -> Vec<f32> {
-        let mut scratch = Scratch::default();
-        let mut x = self.input.forward(z);
-        super::add_speaker_offset(&mut x, self.speaker_cond.as_ref(), speaker);
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => self.forward_with(z, speaker, &mut scratch),
+            // Re-entered on this thread (a rayon task waiting inside a GEMM picked up another
+            // sentence): fresh buffers for this one.
+            Err(_) => self.forward_with(z, speaker, &mut Scratch::default()),
+        })
+    }
+
+    fn forward_with(&self, z: &Seq, speaker: Option<&Seq>, scratch: &mut Scratch) -> Vec<f32> {
+        let mut input = self.input.forward(z);
+        super::add_speaker_offset(&mut input, self.speaker_cond.as_ref(), speaker);
+        let mut x = std::mem::take(&mut scratch.x);
+        let mut up = std::mem::take(&mut scratch.up);
+        x.clear();
+        x.extend_from_slice(&input.data);
         for stage in &self.stages {
-            x.map_inplace(|v| leaky(v, LEAKY_SLOPE));
-            let mut up = stage.upsample.forward(&x);
-            // The sum reuses the stage input's buffer; the first block runs in it, the last in
-            // `up` itself (no longer needed then), the others in `scratch.work`.
-            let channels = up.channels;
-            let Some((last, middle)) = stage.blocks.split_last() else {
-                x = up; // not reached: `load` gives every stage at least one block
-                continue;
-            };
-            let Some((first, middle)) = middle.split_first() else {
-                last.forward_in_place(&mut up.data, channels, &mut scratch);
-                x = up;
-                continue;
-            };
-            let mut sum = std::mem::take(&mut x.data);
-            sum.clear();
-            sum.extend_from_slice(&up.data);
-            first.forward_in_place(&mut sum, channels, &mut scratch);
-            for block in middle {
-                let mut work = std::mem::take(&mut scratch.work);
-                work.clear();
-                work.extend_from_slice(&up.data);
-                block.forward_in_place(&mut work, channels, &mut scratch);
-                add_into(&mut sum, &work);
-                scratch.work = work;
+            stage.upsample.forward_into(&x, |v| leaky(v, LEAKY_SLOPE), &mut scratch.padded, &mut up);
+            let channels = stage.upsample.out_channels();
+            let steps = up.len() / channels;
+            // The stage input is spent: its buffer takes the stage output, which the
+            // residual blocks fill one window at a time, small enough to stay in L2.
+            x.resize(up.len(), 0.0);
+            let chunk = (CHUNK_VALUES / channels).max(1);
+            for start in (0..steps).step_by(chunk) {
+                let end = (start + chunk).min(steps);
+                stage.forward_window(&up, channels, start..end, &mut x[start * channels..end * channels], scratch);
             }
-            last.forward_in_place(&mut up.data, channels, &mut scratch);
-            add_into(&mut sum, &up.data);
-            let n = stage.blocks.len() as f32;
-            sum.iter_mut().for_each(|v| *v /= n);
-            x = Seq::from_vec(up.steps, channels, sum);
         }
-        self.output.prepare_input(&x.data, |v| leaky(v, FINAL_LEAKY_SLOPE), &mut scratch.padded);
-        let mut audio = vec![0.0; x.steps * self.output.out_channels()];
+        self.output.prepare_input(&x, |v| leaky(v, FINAL_LEAKY_SLOPE), &mut scratch.padded);
+        let mut audio = vec![0.0; x.len() / self.output.in_channels() * self.output.out_channels()];
         self.output.forward_prepared_into(&scratch.padded, &mut audio, false);
         audio.iter_mut().for_each(|v| *v = v.tanh());
+        scratch.x = x;
+        scratch.up = up;
         audio
     }
 }
 
-/// Buffers the residual blocks reuse from layer to layer, so a stage allocates nothing
-/// per convolution.
+/// Values (steps × channels) of a residual-block window: with the buffers a window needs,
+/// about half of L2.
+const CHUNK_VALUES: usize = 1 << 16;
+
+impl Stage {
+    /// Steps `range` of the stage output: the mean of the residual blocks over the upsampled
+    /// `up` (rows of `channels` values), written into `out`.
+    ///
+    /// Each block runs on a window reaching [`ResBlock::reach`] steps past the range on
+    /// either side (clipped to the sequence), with its convolutions zero-padded at the
+    /// window's edges as they are at the sequence's. A step's value depends only on inputs
+    /// within `reach` of it, so inside the range every value is the one the whole sequence
+    /// gives, computed by the same operations in the same order: bit-identical.
+    fn forward_window(&self, up: &[f32], channels: usize, range: std::ops::Range<usize>, out: &mut [f32], scratch: &mut Scratch) {
+        let steps = up.len() / channels;
+        for (b, block) in self.blocks.iter().enumerate() {
+            let first = range.start.saturating_sub(block.reach);
+            let last = (range.end + block.reach).min(steps);
+            let mut work = std::mem::take(&mut scratch.work);
+            work.clear();
+            work.extend_from_slice(&up[first * channels..last * channels]);
+            block.forward_in_place(&mut work, channels, scratch);
+            let valid = &work[(range.start - first) * channels..(range.end - first) * channels];
+            if b == 0 {
+                out.copy_from_slice(valid);
+            } else {
+                add_into(out, valid);
+            }
+            scratch.work = work;
+        }
+        let n = self.blocks.len() as f32;
+        out.iter_mut().for_each(|v| *v /= n);
+    }
+}
+
+/// Buffers reused from layer to layer and, through [`SCRATCH`], from sentence to sentence,
+/// so the decoder allocates (and page-faults) almost nothing per call.
 #[derive(Default)]
 struct Scratch {
+    /// The current stage's input, then its output (whole sequence).
+    x: Vec<f32>,
+    /// The upsampled stage input (whole sequence).
+    up: Vec<f32>,
     /// A convolution's input: `lrelu(x)` with its zero padding, in the layer's phase order.
     padded: Vec<f32>,
     /// The hidden activation between the two convolutions of a ResBlock1 unit.
     hidden: Vec<f32>,
-    /// A residual block's copy of the stage input, for blocks other than the first and last.
+    /// One residual block's window.
     work: Vec<f32>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 impl ResBlock {
@@ -150,7 +190,8 @@ impl ResBlock {
                 break;
             }
         }
-        Ok((!units.is_empty()).then_some(ResBlock { units }))
+        let reach = units.iter().flatten().map(|conv| conv.padding().0.max(conv.padding().1)).sum();
+        Ok((!units.is_empty()).then_some(ResBlock { units, reach }))
     }
 
     /// `x` (rows of `channels` values) through every unit, in place.

@@ -11,7 +11,9 @@
 use super::error::{shape_error, VitsError};
 use super::norm::LayerNorm;
 use super::onnx::{Padding, Weights};
-use crate::tts::nn::conv::{Conv1d, FusedActivation};
+use crate::tts::nn::conv::{transpose, Conv1d, FusedActivation};
+use crate::tts::nn::gemm::RowsView;
+use crate::tts::nn::packed::{matmul_packed, Epilogue, PackedMatrix};
 use crate::tts::nn::tensor::Seq;
 
 /// What the encoder hands on: its hidden states (the duration predictor's input) and the
@@ -46,9 +48,11 @@ struct RelativeAttention {
     key: Conv1d,
     value: Conv1d,
     output: Conv1d,
-    /// `[2·window+1][head_size]`, relative position -window..=window.
-    relative_keys: Vec<f32>,
-    relative_values: Vec<f32>,
+    /// `head_size × (2·window+1)`: column `r` is the key embedding of relative position
+    /// `r - window`.
+    relative_keys: PackedMatrix,
+    /// `(2·window+1) × head_size`: row `r` is the value embedding of position `r - window`.
+    relative_values: PackedMatrix,
     heads: usize,
     head_size: usize,
     window: usize,
@@ -139,91 +143,75 @@ impl RelativeAttention {
             key: conv("conv_k")?,
             value: conv("conv_v")?,
             output: conv("conv_o")?,
-            relative_keys: rel_k.data,
-            relative_values: rel_v.data,
+            relative_keys: PackedMatrix::new(&transpose(&rel_k.data, positions, head_size), head_size, positions),
+            relative_values: PackedMatrix::new(&rel_v.data, positions, head_size),
             head_size,
             window: positions / 2,
         })
     }
 
-    /// Attention with f64 sums (scores, softmax, weighted values): cheap at phoneme rate,
-    /// and it keeps the encoder's rounding well below what the flow would magnify.
+    /// Per head: scores `Q·Kᵀ/√d` plus the relative-key term, softmax, then `P·V` plus the
+    /// relative-value term, each product a GEMM (keys and values packed per sentence, the
+    /// relative tables once at load).
     fn forward(&self, x: &Seq) -> Seq {
         let (steps, d, w) = (x.steps, self.head_size, self.window);
-        let q = self.query.forward(x);
+        let mut q = self.query.forward(x);
         let k = self.key.forward(x);
         let v = self.value.forward(x);
+        let channels = q.channels;
         let norm = (d as f32).sqrt();
-        let mut context = Seq::zeros(steps, q.channels);
-        let mut scores = vec![0.0f64; steps];
-        let mut sums = vec![0.0f64; d];
-        let mut query = vec![0.0f32; d];
+        q.map_inplace(|v| v / norm);
+        let positions = 2 * w + 1;
+        let mut context = Seq::zeros(steps, channels);
+        let mut scores = vec![0.0f32; steps * steps];
+        let mut relative = vec![0.0f32; steps * positions];
+        let mut head_rows = vec![0.0f32; steps * d];
+        let mut exps = vec![0.0f64; steps];
         for h in 0..self.heads {
-            let head = h * d..(h + 1) * d;
-            for i in 0..steps {
-                for (s, v) in query.iter_mut().zip(&q.row(i)[head.clone()]) {
-                    *s = v / norm;
-                }
-                for (j, s) in scores.iter_mut().enumerate() {
-                    *s = dot(&query, &k.row(j)[head.clone()]);
-                    if let Some(r) = relative_index(i, j, w) {
-                        *s += dot(&query, &self.relative_keys[r * d..(r + 1) * d]);
-                    }
-                }
-                softmax64(&mut scores);
-                sums.fill(0.0);
-                for (j, &p) in scores.iter().enumerate() {
-                    for (o, vj) in sums.iter_mut().zip(&v.row(j)[head.clone()]) {
-                        *o += p * *vj as f64;
-                    }
-                }
-                for j in i.saturating_sub(w)..(i + w + 1).min(steps) {
-                    let r = relative_index(i, j, w).expect("inside the window");
-                    let p = scores[j];
-                    for (o, e) in sums.iter_mut().zip(&self.relative_values[r * d..(r + 1) * d]) {
-                        *o += p * *e as f64;
-                    }
-                }
-                let out = &mut context.data[i * q.channels..(i + 1) * q.channels][head.clone()];
-                for (o, s) in out.iter_mut().zip(&sums) {
-                    *o = *s as f32;
+            let query = RowsView { data: &q.data[h * d..], rows: steps, k: d, row_stride: channels };
+            // Kᵀ of this head, `d × steps`.
+            for (j, key) in k.data.chunks_exact(channels).enumerate() {
+                for (c, &value) in key[h * d..(h + 1) * d].iter().enumerate() {
+                    head_rows[c * steps + j] = value;
                 }
             }
+            matmul_packed(query, &PackedMatrix::new(&head_rows, d, steps), &mut scores, steps, Epilogue::default());
+            matmul_packed(query, &self.relative_keys, &mut relative, positions, Epilogue::default());
+            for (i, (row, rel)) in scores.chunks_exact_mut(steps).zip(relative.chunks_exact_mut(positions)).enumerate() {
+                // The relative terms in the window, then that row's softmax weights for them.
+                for (r, rel) in rel.iter_mut().enumerate() {
+                    if let Some(j) = (i + r).checked_sub(w).filter(|&j| j < steps) {
+                        row[j] += *rel;
+                    }
+                }
+                softmax64(row, &mut exps);
+                for (r, rel) in rel.iter_mut().enumerate() {
+                    *rel = (i + r).checked_sub(w).filter(|&j| j < steps).map_or(0.0, |j| row[j]);
+                }
+            }
+            for (dst, value) in head_rows.chunks_exact_mut(d).zip(v.data.chunks_exact(channels)) {
+                dst.copy_from_slice(&value[h * d..(h + 1) * d]);
+            }
+            let out = &mut context.data[h * d..(steps - 1) * channels + (h + 1) * d];
+            let weights = RowsView { data: &scores, rows: steps, k: steps, row_stride: steps };
+            matmul_packed(weights, &PackedMatrix::new(&head_rows, steps, d), out, channels, Epilogue::default());
+            let window = RowsView { data: &relative, rows: steps, k: positions, row_stride: positions };
+            matmul_packed(window, &self.relative_values, out, channels, Epilogue { accumulate: true, ..Epilogue::default() });
         }
         self.output.forward(&context)
     }
 }
 
-/// Row of the relative-position tables for query `i` and key `j`, if within the window.
-fn relative_index(i: usize, j: usize, window: usize) -> Option<usize> {
-    let r = j as isize - i as isize + window as isize;
-    (0..=2 * window as isize).contains(&r).then_some(r as usize)
-}
-
-/// f64 dot product of f32 vectors, kept in four partial sums so that it vectorizes (a
-/// single running sum has to be added in order); f64 rounding stays far below f32's.
-fn dot(a: &[f32], b: &[f32]) -> f64 {
-    const LANES: usize = 4;
-    let mut partial = [0.0f64; LANES];
-    let (a_tail, b_tail) = (a.chunks_exact(LANES).remainder(), b.chunks_exact(LANES).remainder());
-    for (x, y) in a.chunks_exact(LANES).zip(b.chunks_exact(LANES)) {
-        for ((p, &x), &y) in partial.iter_mut().zip(x).zip(y) {
-            *p += x as f64 * y as f64;
-        }
-    }
-    let tail: f64 = a_tail.iter().zip(b_tail).map(|(&x, &y)| x as f64 * y as f64).sum();
-    (partial[0] + partial[1]) + (partial[2] + partial[3]) + tail
-}
-
-fn softmax64(x: &mut [f64]) {
-    let max = x.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+/// Softmax of `x` in place, summed in f64 (`exps` holds `x.len()` values of scratch).
+fn softmax64(x: &mut [f32], exps: &mut [f64]) {
+    let max = x.iter().copied().fold(f32::NEG_INFINITY, f32::max) as f64;
     let mut sum = 0.0;
-    for v in x.iter_mut() {
-        *v = (*v - max).exp();
-        sum += *v;
+    for (e, &v) in exps.iter_mut().zip(x.iter()) {
+        *e = (v as f64 - max).exp();
+        sum += *e;
     }
-    for v in x.iter_mut() {
-        *v /= sum;
+    for (v, e) in x.iter_mut().zip(exps.iter()) {
+        *v = (e / sum) as f32;
     }
 }
 
