@@ -28,60 +28,57 @@ pub struct RowsView<'a> {
 /// `out[rows × n] = a · b` (or `+=` when `accumulate`), with `b` a row-major
 /// `k × n` matrix.
 pub fn matmul(a: RowsView<'_>, b: &[f32], n: usize, out: &mut [f32], accumulate: bool) {
-    matmul_strided(a, b, n, out, n, accumulate);
-}
-
-/// [`matmul`] writing output row `r` at `out[r * out_stride..][..n]` (`out_stride >= n`),
-/// so a product can fill every `d`-th row of a larger matrix in place. `out` must end
-/// right after the last row: `(rows - 1) * out_stride + n` values.
-pub fn matmul_strided(a: RowsView<'_>, b: &[f32], n: usize, out: &mut [f32], out_stride: usize, accumulate: bool) {
     debug_assert_eq!(b.len(), a.k * n);
-    debug_assert!(out_stride >= n);
     if a.rows == 0 || n == 0 {
         return;
     }
-    debug_assert_eq!(out.len(), (a.rows - 1) * out_stride + n);
+    debug_assert_eq!(out.len(), a.rows * n);
     if a.k == 0 {
         if !accumulate {
-            for row in out.chunks_mut(out_stride) {
-                row[..n].fill(0.0);
-            }
+            out.fill(0.0);
         }
         return;
     }
     debug_assert!(a.data.len() >= (a.rows - 1) * a.row_stride + a.k);
-    let threads = rayon::current_num_threads();
-    let work = a.rows * a.k * n;
-    if threads <= 1 || work < PARALLEL_MIN_WORK || a.rows < 2 * MIN_ROWS_PER_TASK {
-        matmul_serial(a, b, n, out, out_stride, accumulate);
-        return;
-    }
-    // One task per thread: every task packs all of `b` again, so fewer is cheaper.
-    let tasks = threads.min(a.rows / MIN_ROWS_PER_TASK).max(1);
-    let rows_per_task = a.rows.div_ceil(tasks);
-    out.par_chunks_mut(rows_per_task * out_stride)
-        .enumerate()
-        .for_each(|(i, out_chunk)| {
-            let first = i * rows_per_task;
-            // Full chunks hold `rows_per_task` rows; the last ends right after its last row.
-            let rows = (out_chunk.len() + out_stride - n) / out_stride;
-            let view = RowsView {
-                data: &a.data[first * a.row_stride..],
-                rows,
-                k: a.k,
-                row_stride: a.row_stride,
-            };
-            let used = (rows - 1) * out_stride + n;
-            matmul_serial(view, b, n, &mut out_chunk[..used], out_stride, accumulate);
-        });
+    split_rows(a, n, out, n, MIN_ROWS_PER_TASK, |view, out| matmul_serial(view, b, n, out, accumulate));
 }
 
-fn matmul_serial(a: RowsView<'_>, b: &[f32], n: usize, out: &mut [f32], out_stride: usize, accumulate: bool) {
+/// Runs `serial` on consecutive row ranges of `a` with the matching rows of `out` (row `r`
+/// at `out[r * out_stride..][..n]`, `out` ending right after the last row), one range per
+/// thread when the product is large enough to be worth splitting. Both GEMMs split this
+/// way; as long as `serial` computes each row on its own, the split changes no result.
+pub(super) fn split_rows(
+    a: RowsView<'_>,
+    n: usize,
+    out: &mut [f32],
+    out_stride: usize,
+    min_rows_per_task: usize,
+    serial: impl Fn(RowsView<'_>, &mut [f32]) + Sync,
+) {
+    let threads = rayon::current_num_threads();
+    if threads <= 1 || a.rows * a.k * n < PARALLEL_MIN_WORK || a.rows < 2 * min_rows_per_task {
+        serial(a, out);
+        return;
+    }
+    // One task per thread: each has its own setup cost, so fewer is cheaper.
+    let tasks = threads.min(a.rows / min_rows_per_task).max(1);
+    let rows_per_task = a.rows.div_ceil(tasks);
+    out.par_chunks_mut(rows_per_task * out_stride).enumerate().for_each(|(i, chunk)| {
+        let first = i * rows_per_task;
+        // Full chunks hold `rows_per_task` rows; the last ends right after its last row.
+        let rows = (chunk.len() + out_stride - n) / out_stride;
+        let view = RowsView { data: &a.data[first * a.row_stride..], rows, k: a.k, row_stride: a.row_stride };
+        let used = (rows - 1) * out_stride + n;
+        serial(view, &mut chunk[..used]);
+    });
+}
+
+fn matmul_serial(a: RowsView<'_>, b: &[f32], n: usize, out: &mut [f32], accumulate: bool) {
     let beta = if accumulate { 1.0 } else { 0.0 };
-    // SAFETY: the pointers cover the strided extents sgemm reads and writes:
-    // A reads rows*row_stride-ish within `a.data` (checked by the debug
-    // assertion in `matmul_strided` and by callers sizing views from their buffers),
-    // B is k*n, C is (rows-1)*out_stride + n, and C does not alias A or B (it is `&mut`).
+    // SAFETY: the pointers cover the extents sgemm reads and writes: A reads
+    // (rows-1)*row_stride + k values within `a.data` (checked by the debug assertion in
+    // `matmul` and by callers sizing views from their buffers), B is k*n, C is rows*n,
+    // and C does not alias A or B (it is `&mut`).
     unsafe {
         matrixmultiply::sgemm(
             a.rows,
@@ -96,7 +93,7 @@ fn matmul_serial(a: RowsView<'_>, b: &[f32], n: usize, out: &mut [f32], out_stri
             1,
             beta,
             out.as_mut_ptr(),
-            out_stride as isize,
+            n as isize,
             1,
         );
     }
@@ -146,24 +143,6 @@ mod tests {
         matmul(view, &b, n, &mut twice, true);
         for (x, y) in twice.iter().zip(&out) {
             assert!((x - 2.0 * y).abs() < 1e-5);
-        }
-    }
-
-    #[test]
-    fn strided_output_fills_every_other_row_only() {
-        let (rows, k, n, stride) = (40, 6, 3, 2 * 3);
-        let data = pseudo_random(rows * k, 5);
-        let b = pseudo_random(k * n, 6);
-        let view = RowsView { data: &data, rows, k, row_stride: k };
-        let mut dense = vec![0.0; rows * n];
-        matmul(view, &b, n, &mut dense, false);
-        let mut out = vec![7.0; (rows - 1) * stride + n];
-        matmul_strided(view, &b, n, &mut out, stride, false);
-        for r in 0..rows {
-            assert_eq!(&out[r * stride..r * stride + n], &dense[r * n..(r + 1) * n]);
-            if r + 1 < rows {
-                assert!(out[r * stride + n..(r + 1) * stride].iter().all(|&v| v == 7.0));
-            }
         }
     }
 

@@ -13,8 +13,7 @@
 //! and FMA the kernel uses fused multiply-adds; elsewhere a portable kernel of the same
 //! shape runs (results then differ in the last bits, as any two BLAS builds would).
 
-use super::gemm::RowsView;
-use rayon::prelude::*;
+use super::gemm::{split_rows, RowsView};
 
 /// Columns per panel: two AVX registers.
 const PANEL: usize = 16;
@@ -23,8 +22,6 @@ const MICRO_ROWS: usize = 6;
 /// Rows computed against every panel before moving on, so the rows' inputs stay in L1/L2
 /// while all panels pass over them.
 const BLOCK_ROWS: usize = 8 * MICRO_ROWS;
-/// Below this many multiply-adds a product is not worth splitting over threads.
-const PARALLEL_MIN_WORK: usize = 1 << 18;
 /// Minimum rows handed to one task.
 const MIN_ROWS_PER_TASK: usize = 32;
 
@@ -92,20 +89,7 @@ pub fn matmul_packed(a: RowsView<'_>, b: &PackedMatrix, out: &mut [f32], out_str
     }
     debug_assert_eq!(out.len(), (a.rows - 1) * out_stride + n);
     debug_assert!(a.data.len() >= (a.rows - 1) * a.row_stride + a.k);
-    let threads = rayon::current_num_threads();
-    if threads <= 1 || a.rows * a.k * n < PARALLEL_MIN_WORK || a.rows < 2 * MIN_ROWS_PER_TASK {
-        matmul_serial(a, b, out, out_stride, epilogue);
-        return;
-    }
-    let tasks = threads.min(a.rows / MIN_ROWS_PER_TASK).max(1);
-    let rows_per_task = a.rows.div_ceil(tasks);
-    out.par_chunks_mut(rows_per_task * out_stride).enumerate().for_each(|(i, chunk)| {
-        let first = i * rows_per_task;
-        let rows = (chunk.len() + out_stride - n) / out_stride;
-        let view = RowsView { data: &a.data[first * a.row_stride..], rows, k: a.k, row_stride: a.row_stride };
-        let used = (rows - 1) * out_stride + n;
-        matmul_serial(view, b, &mut chunk[..used], out_stride, epilogue);
-    });
+    split_rows(a, n, out, out_stride, MIN_ROWS_PER_TASK, |view, out| matmul_serial(view, b, out, out_stride, epilogue));
 }
 
 fn matmul_serial(a: RowsView<'_>, b: &PackedMatrix, out: &mut [f32], out_stride: usize, epilogue: Epilogue<'_>) {
