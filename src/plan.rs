@@ -3,7 +3,7 @@
 //! decides the pause the mixer puts there).
 
 use crate::error::Result;
-use crate::script::Script;
+use crate::script::{Role, Script};
 use crate::text;
 use crate::tts::{Cast, VoiceCatalog, VoiceProfile};
 use crate::Language;
@@ -103,7 +103,9 @@ pub fn plan(script: &Script, cast: &Cast, catalog: &VoiceCatalog) -> Result<Vec<
 
 /// The voice profile per speaker id. A speaker the cast gives a voice another speaker
 /// already has (a panel's third guest falling back to the `guest` voice) gets that voice
-/// made distinct: pitch and formants moved, named `VOICE~N`.
+/// made distinct: pitch and formants moved, named `VOICE~N`. Interviewers are the
+/// exception: a press conference's reporters all ask in the host's voice, the episode's
+/// one voice for questions.
 pub fn speaker_voices(script: &Script, cast: &Cast, catalog: &VoiceCatalog) -> Result<BTreeMap<String, VoiceProfile>> {
     let assigned = cast.voices_for(script)?;
     let mut voices = BTreeMap::new();
@@ -115,7 +117,7 @@ pub fn speaker_voices(script: &Script, cast: &Cast, catalog: &VoiceCatalog) -> R
         }
         let profile = catalog.get(name)?;
         let earlier = uses.entry(name.clone()).or_default();
-        let voice = if *earlier == 0 { profile.clone() } else { derived(profile, *earlier) };
+        let voice = if *earlier == 0 || speaker.role == Role::Host { profile.clone() } else { derived(profile, *earlier) };
         *earlier += 1;
         voices.insert(speaker.id.clone(), voice);
     }
@@ -135,10 +137,10 @@ fn derived(profile: &VoiceProfile, nth: usize) -> VoiceProfile {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::script::{Role, Section, Source, Speaker, Turn, TurnKind};
+    use crate::script::{Section, Source, Speaker, Turn, TurnKind};
 
     #[test]
-    fn panel_guests_sharing_a_voice_get_derived_ones() {
+    fn panel_guests_sharing_a_voice_get_derived_ones_and_reporters_share_the_host_voice() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("g.toml"), "engine = \"espeak-ng\"\nvoice = \"en-us\"\nlanguage = \"en\"\npitch = 0.8\n").unwrap();
         std::fs::write(dir.path().join("h.toml"), "engine = \"espeak-ng\"\nvoice = \"en-us\"\nlanguage = \"en\"\n").unwrap();
@@ -161,5 +163,14 @@ mod tests {
         assert!(voices["guest2"].pitch > voices["guest"].pitch && voices["guest3"].pitch < voices["guest"].pitch);
         let utterances = plan(&script, &cast, &catalog).unwrap();
         assert!(utterances[0].spoken.contains("Hangzhou"), "{}", utterances[0].spoken);
+
+        // A press conference: every reporter asks in the host's own voice.
+        let script = Script {
+            speakers: vec![speaker("host", Role::Host), speaker("host2", Role::Host), speaker("guest", Role::Guest), speaker("host3", Role::Host)],
+            ..script
+        };
+        let voices = speaker_voices(&script, &cast, &catalog).unwrap();
+        let names: Vec<&str> = ["host", "host2", "guest", "host3"].iter().map(|id| voices[*id].name.as_str()).collect();
+        assert_eq!(names, ["h", "h", "g", "h"]);
     }
 }

@@ -28,6 +28,10 @@ const DATE: &str = "metadata (date)";
 const IMAGE: &str = "image";
 const CAPTION: &str = "image caption";
 const CREDIT: &str = "photo/production credit";
+const END: &str = "end mark";
+const PROMPT: &str = "platform prompt (subscribe, share, follow)";
+const TIME: &str = "metadata (time)";
+const NAME_LINE: &str = "speaker's name (labels the next paragraph)";
 
 const CASES: &[Case] = &[
     // English news Q&A
@@ -41,6 +45,23 @@ const CASES: &[Case] = &[
     Case { file: "en-mixed-chinese.md", language: En, speakers: &[("Ellen Shaw", Host), ("Chen Wei", Guest)], turns: "TIQAQA", dropped: &[BYLINE] },
     // Transcripts with `NAME (role):`
     Case { file: "en-transcript-roles.txt", language: En, speakers: &[("Maria Santos", Host), ("David Kim", Guest)], turns: "TQAQAQA", dropped: &[] },
+    // Names on a line of their own (literary magazines), a closing credit
+    Case {
+        file: "en-paris-review.txt",
+        language: En,
+        speakers: &[("Interviewer", Host), ("Helen Marr", Guest)],
+        turns: "TIQAQAO",
+        dropped: &[NAME_LINE, NAME_LINE, NAME_LINE, NAME_LINE],
+    },
+    // A briefing transcript: unnamed `Q:` reporters, an opening statement, time stamps
+    Case { file: "en-press-briefing.txt", language: En, speakers: &[("Ms. Cole", Guest), ("Interviewer", Host)], turns: "TIAQAQAQ", dropped: &[TIME] },
+    // Questions set in bold on their own line, answers under them, no labels
+    Case { file: "en-bold-questions.md", language: En, speakers: &[("Joel Hart", Host), ("Guest", Guest)], turns: "TIQAQAQA", dropped: &[BYLINE, "editor's note"] },
+    // An automatic transcript: `Name  0:07` over the words
+    Case { file: "en-otter-transcript.txt", language: En, speakers: &[("Sarah Lin", Host), ("Tom Okafor", Guest)], turns: "TQAQA", dropped: &[CREDIT] },
+    Case { file: "en-live-qa.html", language: En, speakers: &[("Nina Patel", Host), ("Leo Brandt", Guest)], turns: "TIQAQA", dropped: &[IMAGE, CREDIT] },
+    // A newsletter post: byline line, subscribe prompt, share and comment buttons, a footnote
+    Case { file: "en-newsletter.md", language: En, speakers: &[("Narrator", Narrator)], turns: "TNNNNN", dropped: &[BYLINE, PROMPT, PROMPT, PROMPT] },
     // Outros and editor's notes after the last answer
     Case { file: "en-editor-note-outro.md", language: En, speakers: &[("Grace Okafor", Host), ("Tom Becker", Guest)], turns: "TIQAQAO", dropped: &[BYLINE, DATE, "separator", "editor's note"] },
     // Markdown as people write it
@@ -74,19 +95,40 @@ const CASES: &[Case] = &[
     },
     Case { file: "zh-news-page.html", language: Zh, speakers: &[("赵明", Host), ("苏婉", Guest)], turns: "TIQAQAQA", dropped: &[IMAGE, CREDIT] },
     // Chinese news Q&A
-    Case { file: "zh-dash-subtitle.md", language: Zh, speakers: &[("王晓雨", Host), ("陈淑芬", Guest)], turns: "TIQAQAO", dropped: &[BYLINE, DATE, IMAGE, CAPTION] },
+    Case { file: "zh-dash-subtitle.md", language: Zh, speakers: &[("王晓雨", Host), ("陈淑芬", Guest)], turns: "TIQAQA", dropped: &[BYLINE, DATE, IMAGE, CAPTION, END] },
     Case { file: "zh-zhuanfang-le.txt", language: Zh, speakers: &[("赵明", Host), ("周启明", Guest)], turns: "TIQAQA", dropped: &[BYLINE] },
     Case { file: "zh-duihua.md", language: Zh, speakers: &[("孙悦", Host), ("林海", Guest)], turns: "TIQAQAQA", dropped: &[BYLINE, DATE] },
     Case { file: "zh-jieshou.txt", language: Zh, speakers: &[("钱程", Host), ("郑凯", Guest)], turns: "TIQAQAO", dropped: &[BYLINE] },
     Case { file: "zh-bracket-labels.txt", language: Zh, speakers: &[("李青", Host), ("何永生", Guest)], turns: "TIQAQA", dropped: &[BYLINE] },
     Case { file: "zh-outlet-single-reporter.md", language: Zh, speakers: &[("赵明", Host), ("吴敏", Guest)], turns: "TIQAQA", dropped: &[BYLINE, DATE] },
     Case { file: "zh-bold-variants.md", language: Zh, speakers: &[("韩冰", Host), ("许亮", Guest)], turns: "TIHQAHQA", dropped: &[DATE, BYLINE] },
-    Case { file: "zh-outro.txt", language: Zh, speakers: &[("冯雪", Host), ("杨春燕", Guest)], turns: "TIQAQAO", dropped: &[BYLINE] },
+    Case { file: "zh-outro.txt", language: Zh, speakers: &[("冯雪", Host), ("杨春燕", Guest)], turns: "TIQAQAO", dropped: &[BYLINE, END] },
     Case { file: "zh-panel.txt", language: Zh, speakers: &[("唐薇", Host), ("王大厨", Guest), ("刘师傅", Guest)], turns: "TIQAAQAA", dropped: &[BYLINE] },
+    // A press conference: reporters of several outlets ask, one spokesperson answers
+    Case {
+        file: "zh-press-conference.txt",
+        language: Zh,
+        speakers: &[("记者", Host), ("法新社记者", Host), ("毛宁", Guest), ("总台央视记者", Host), ("彭博社记者", Host)],
+        turns: "TQAQAQA",
+        dropped: &[DATE, END],
+    },
+    // A WeChat article: follow prompts, a byline line, `**Q：…？**` / `A：`, a credits block
+    Case {
+        file: "zh-wechat.md",
+        language: Zh,
+        speakers: &[("李晓雯", Host), ("嘉宾", Guest)],
+        turns: "TIQAQA",
+        dropped: &[PROMPT, BYLINE, IMAGE, CREDIT, "separator", CREDIT, CREDIT, CREDIT, PROMPT],
+    },
+    // A news agency's `问：`/`答：` with a dateline and an editor's credit
+    Case { file: "zh-xinhua-qa.txt", language: Zh, speakers: &[("张旭", Host), ("嘉宾", Guest)], turns: "TIQAQA", dropped: &[BYLINE, CREDIT] },
+    // A podcast transcript with time codes, a guest/host key block and a sponsor line
+    Case { file: "zh-podcast-transcript.txt", language: Zh, speakers: &[("阿原", Host), ("周小满", Guest)], turns: "TIQAQAQAO", dropped: &[] },
     Case { file: "zh-prose.md", language: Zh, speakers: &[("旁白", Narrator)], turns: "TNNNNNNNN", dropped: &["table (not read)"] },
 ];
 
 static FOOTNOTE: LazyLock<regex::Regex> = LazyLock::new(|| regex::Regex::new(r"\[\^[^\]]+\]").unwrap());
+static TIME_CODE: LazyLock<regex::Regex> = LazyLock::new(|| regex::Regex::new(r"^\[\d{2}:\d{2}:\d{2}\]").unwrap());
 
 fn fixture(file: &str) -> PathBuf {
     Path::new("tests/fixtures/corpus").join(file)
@@ -148,8 +190,9 @@ fn check_every_line_listed(case: &Case, entries: &[Entry]) {
     for (number, line) in source.lines().enumerate() {
         let line = line.trim().trim_start_matches(['>', '#', ' ']);
         let line = line.trim_start_matches(|c: char| c.is_ascii_digit()).trim_start_matches(['.', ')', '-', '*', '+', ' ']);
-        // Footnote markers (`[^1]`) are dropped from the paragraph they stand in.
-        let key = letters(&FOOTNOTE.replace_all(line, ""));
+        // Footnote markers (`[^1]`) and time codes (`[00:01:05]`) are dropped from the
+        // paragraph they stand in.
+        let key = letters(&FOOTNOTE.replace_all(&TIME_CODE.replace(line, ""), ""));
         if key.is_empty() || line.chars().all(|c| "=-".contains(c)) {
             continue;
         }

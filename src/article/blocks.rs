@@ -10,6 +10,13 @@ static LIST_ITEM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:[-*+•·]
 static RULE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$").unwrap());
 static TABLE_ROW: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\|.*\|$|^[^|]+\|[^|]+\|").unwrap());
 static FENCE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(```+|~~~+)").unwrap());
+/// `Sarah Lin  0:07`, `Speaker 2 1:02:13`, `周小满 00:00:36`: a speaker's name and a time
+/// on a line of their own, the words on the lines under them (automatic transcripts).
+static TIMED_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\p{Lu}[\p{L}.'\-]*(?: [\p{Lu}\d][\p{L}\d.'\-]*){0,3}|[\p{Han}·]{2,8}(?: ?\d{1,2})?)\s+[(（]?(\d{1,2}:\d{2}(?::\d{2})?)[)）]?$").unwrap()
+});
+/// `本期嘉宾：周小满`, `编辑 | 周婷`, `Host: Ann Lee`: a line of a key–value run, one fact a line.
+static KEY_LINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:[\p{Han}]{1,6}|[A-Za-z]{2,12}(?: [A-Za-z]{2,12})?)\s*[：:|｜]").unwrap());
 
 /// What a raw block is, before its words are looked at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,10 +41,14 @@ pub struct Raw {
 
 /// Splits text into raw blocks. Blank lines separate paragraphs; inside a block, a line
 /// break after sentence-final punctuation also starts a new paragraph, while other breaks
-/// (hard-wrapped prose) are joined.
+/// (hard-wrapped prose) are joined. In a transcript (two or more [`TIMED_NAME`] lines) a
+/// timed name line opens a paragraph `NAME (TIME): words`.
 pub fn read(text: &str) -> Vec<Raw> {
+    let transcript = text.lines().filter(|l| TIMED_NAME.is_match(l.trim())).nth(1).is_some();
     let mut out: Vec<Raw> = Vec::new();
     let mut open = false;
+    // The last block is a timed name line, which the next line's words join.
+    let mut named = false;
     let mut fence: Option<String> = None;
     for (index, raw) in text.lines().enumerate() {
         let number = index + 1;
@@ -89,14 +100,20 @@ pub fn read(text: &str) -> Vec<Raw> {
             open = false;
             continue;
         }
+        if let Some(c) = TIMED_NAME.captures(line).filter(|_| transcript) {
+            out.push(Raw { line: number, kind: RawKind::Text, text: format!("{} ({}):", &c[1], &c[2]) });
+            open = true;
+            named = true;
+            continue;
+        }
         if let Some(item) = LIST_ITEM.captures(line).and_then(|c| c.get(1)).filter(|_| !is_emphasis_start(line)) {
             out.push(Raw { line: number, kind: RawKind::ListItem, text: item.as_str().to_owned() });
             open = true;
             continue;
         }
         match out.last_mut() {
-            Some(last) if open && matches!(last.kind, RawKind::Text | RawKind::ListItem) && continues_paragraph(&last.text, line) => {
-                if needs_space(&last.text, line) {
+            Some(last) if open && matches!(last.kind, RawKind::Text | RawKind::ListItem) && (named || continues_paragraph(&last.text, line)) => {
+                if named || needs_space(&last.text, line) {
                     last.text.push(' ');
                 }
                 last.text.push_str(line);
@@ -104,6 +121,7 @@ pub fn read(text: &str) -> Vec<Raw> {
             _ => out.push(Raw { line: number, kind: RawKind::Text, text: line.to_owned() }),
         }
         open = true;
+        named = false;
     }
     out
 }
@@ -124,8 +142,9 @@ fn is_emphasis_start(line: &str) -> bool {
 
 fn continues_paragraph(current: &str, next: &str) -> bool {
     let ends_sentence = current.ends_with(['。', '！', '？', '.', '!', '?', '”', '"', '：', ':', ')', '）', '*', '_']);
-    let starts_block = next.starts_with(['#', '!', '*', '_', '-', '【']);
-    !ends_sentence && !starts_block
+    let starts_block = next.starts_with(['#', '!', '*', '_', '-', '【', '[']);
+    let key_values = KEY_LINE.is_match(current) && KEY_LINE.is_match(next);
+    !ends_sentence && !starts_block && !key_values
 }
 
 fn needs_space(current: &str, next: &str) -> bool {
@@ -170,6 +189,15 @@ mod tests {
                 (Heading, "Sub".into()),
             ]
         );
+    }
+
+    #[test]
+    fn timed_name_lines_label_the_words_under_them() {
+        let text = "Sarah Lin  0:07\nWelcome back, it\nis Sunday.\n\nSpeaker 2  1:02:13\nThanks.\n\n周小满 00:00:36\n大家好。";
+        let texts: Vec<String> = kinds(text).into_iter().map(|(_, t)| t).collect();
+        assert_eq!(texts, ["Sarah Lin (0:07): Welcome back, it is Sunday.", "Speaker 2 (1:02:13): Thanks.", "周小满 (00:00:36): 大家好。"]);
+        // One such line is not a transcript: the time stays where it was written.
+        assert_eq!(kinds("At 10:30\nthe doors opened.")[0].1, "At 10:30 the doors opened.");
     }
 
     #[test]

@@ -72,6 +72,12 @@ pub enum Skip {
     Credit,
     EditorsNote,
     Advert,
+    /// A publishing platform's prompt: subscribe, share, follow, `在看`.
+    Prompt,
+    /// `（完）`, `(END)`: the mark that closes a news story.
+    EndMark,
+    /// A paragraph that is only a link (`[Share](…)`, `[Related story](…)`).
+    Link,
     /// Markup with no words in it.
     Markup,
     Table,
@@ -87,6 +93,9 @@ impl std::fmt::Display for Skip {
             Skip::Credit => f.write_str("photo/production credit"),
             Skip::EditorsNote => f.write_str("editor's note"),
             Skip::Advert => f.write_str("advertisement"),
+            Skip::Prompt => f.write_str("platform prompt (subscribe, share, follow)"),
+            Skip::EndMark => f.write_str("end mark"),
+            Skip::Link => f.write_str("link alone (navigation)"),
             Skip::Markup => f.write_str("markup without words"),
             Skip::Table => f.write_str("table (not read)"),
             Skip::Code => f.write_str("code block (not read)"),

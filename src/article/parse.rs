@@ -22,14 +22,19 @@ static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .unwrap()
 });
-static BYLINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^(?:by\s+\S|作者[：:]|文\s*[／/|｜]|.{0,20}记者\s*\S|interview by\s|主持人?[：:\s]\s*[\p{Han}·]{2,4}$)").unwrap());
-/// Photo, video and production credits: `调色：江勇`, `澎湃新闻记者 马小童 图`, `Photo: Reuters`.
+/// Bylines, also inside a header line of several parts (`Issue #142 · By Marta Kowalski`) and
+/// as WeChat writes them (`原创 李晓雯 城市观察 … 发表于浙江`).
+static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:by\s+\S|作者[：:]|文\s*[／/|｜]|.{0,20}记者\s*\S|interview by\s|主(?:持人?|播)[：:\s]\s*[\p{Han}·]{2,4}$|原创\s)|[·|•]\s*by\s+\p{Lu}|发表于\S{1,8}$").unwrap()
+});
+/// Photo, video and production credits: `调色：江勇`, `澎湃新闻记者 马小童 图`, `编辑 | 周婷`,
+/// `Photo: Reuters`.
 static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?i)(?:调色|摄影|摄像|剪辑|拍摄|视频|图片|图文|制图|设计|责编|责任编辑|编辑|校对|配音|出品|制作)[：:]",
+        r"(?i)(?:调色|摄影|摄像|剪辑|拍摄|视频|图片|图文|制图|设计|责编|责任编辑|编辑|校对|配音|出品|制作|排版|审核|审校|监制|统筹|策划|主编)\s*[：:|｜]",
+        r"|^(?:文字?|撰文|采写|记者)\s*[|｜]",
         r"|\s(?:图|摄)$",
-        r"|^(?:photo|photograph|image|video|illustration|graphic)s?\s*(?:by|:|credit)",
+        r"|^(?:photo|photograph|image|video|illustration|graphic)s?\s*(?:by|:|credit)|^transcri(?:bed|ption|pt) (?:by|from)\b",
         r"|\b(?:getty images|reuters|afp|associated press|xinhua)\s*$",
         r"|\b(?:photo|photograph|image|picture|video)s?\s*(?:by|:|credit:?)\s*[^.!?。]{1,40}$"
     ))
@@ -48,6 +53,28 @@ static CONTINUES_TEXT: LazyLock<Regex> = LazyLock::new(|| {
 static ADVERT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:advertisement|sponsored|promoted|ad|广告|推广)\b\s*[:：]?|^(?:subscribe|sign up|newsletter)\b.{0,80}$").unwrap()
 });
+/// What a publishing platform adds around an article: `Thanks for reading …! Subscribe …`,
+/// `Share`, `点击上方蓝字关注我们`, `请点个“在看”`.
+static PROMPT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"(?i)^thanks?(?: you)? for reading\b|\bsubscribe (?:for free|now|to (?:get|receive|support))",
+        r"|^(?:share|share this post|leave a comment|comments?|like|restack|reply|follow|subscribe now)$",
+        r"|点击.{0,12}(?:关注|蓝字)|关注我们|点(?:个|一下)?[“”\x22]?在看|长按.{0,8}二维码|扫码关注|阅读原文|转发给?朋友"
+    ))
+    .unwrap()
+});
+/// A paragraph that is one link and nothing else: navigation, never running text.
+static LINK_ONLY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\[[^\]]{1,80}\]\([^)\s]*\)$").unwrap());
+/// A time of day alone: a transcript's start or end stamp (`1:41 P.M. EDT`, `END 14:05`).
+static TIME_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:end\s+)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?\s?m\.?)?(?:\s+[a-z]{2,5})?$").unwrap()
+});
+/// The mark closing a news story: `（完）`, `(END)`, `— END —`, `-30-`. Not words to read.
+static END_MARK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^(?:[（(]\s*完\s*[）)]|完|[（(]?end[）)]?|[—–-]+\s*(?:end|完)\s*[—–-]+|-30-)$").unwrap());
+/// A transcript's time code before a paragraph: `[00:01:05]`, `(12:03)`, `00:01:05`.
+static TIME_CODE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:[\[(（【]\d{1,2}:\d{2}(?::\d{2})?[\])）】]|\d{1,2}:\d{2}:\d{2})\s*").unwrap());
 /// A quotation reported as speech: a caption quotes no one.
 static SPEECH: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"(?i)\b(?:said|says|told|asked)\b|[说问道]：?[“"]"#).unwrap());
 /// `[^1]` footnote markers, and the `[^1]:` opening a footnote's text.
@@ -69,7 +96,8 @@ pub fn parse(text: &str, path: &Path) -> Article {
 
     for Raw { line, kind, text: raw } in blocks::read(text) {
         let after_image = image_alt.take();
-        let paragraph = FOOTNOTE_MARK.replace_all(&raw, "").trim().to_owned();
+        let paragraph = FOOTNOTE_MARK.replace_all(&raw, "");
+        let paragraph = TIME_CODE.replace(paragraph.trim(), "").into_owned();
         match kind {
             RawKind::Code => {
                 skip(line, &raw, Skip::Code);
@@ -126,6 +154,22 @@ pub fn parse(text: &str, path: &Path) -> Article {
             skip(line, &raw, Skip::Advert);
             continue;
         }
+        if chars <= MAX_CAPTION_CHARS && PROMPT.is_match(&meta_text) {
+            skip(line, &raw, Skip::Prompt);
+            continue;
+        }
+        if LINK_ONLY.is_match(unmarked) {
+            skip(line, &raw, Skip::Link);
+            continue;
+        }
+        if END_MARK.is_match(&meta_text) {
+            skip(line, &raw, Skip::EndMark);
+            continue;
+        }
+        if TIME_LINE.is_match(&meta_text) {
+            skip(line, &raw, Skip::Metadata("time"));
+            continue;
+        }
         if chars <= MAX_CAPTION_CHARS && CREDIT.is_match(unmarked) {
             skip(line, &raw, Skip::Credit);
             continue;
@@ -147,7 +191,9 @@ pub fn parse(text: &str, path: &Path) -> Article {
             continue;
         }
         match bold {
-            Some(heading) if kind == RawKind::Text && is_heading(&heading) => blocks.push(Block::Heading { line, text: heading }),
+            Some(heading) if kind == RawKind::Text && is_heading(&heading) && !is_bold_question(&heading) => {
+                blocks.push(Block::Heading { line, text: heading })
+            }
             _ => {
                 in_header = false;
                 blocks.push(Block::Paragraph { line, text: paragraph });
@@ -181,7 +227,7 @@ fn read_meta_line(text: &str, bold: bool, meta: &mut Meta) -> Option<&'static st
         (&mut meta.url, "url")
     } else if DATE_LINE.is_match(text) {
         (&mut meta.date, "date")
-    } else if BYLINE.is_match(text) && text.chars().count() <= 80 && !text.ends_with(['。', '.']) {
+    } else if BYLINE.is_match(text) && text.chars().count() <= 80 && !reads_as_sentence(text) {
         (&mut meta.byline, "byline")
     } else if bold && meta.title.is_some() && meta.byline.is_none() && !is_heading_like_label(text) && text.chars().count() <= 40 {
         // A bold line right under the title that is none of the above: a byline.
@@ -196,6 +242,17 @@ fn read_meta_line(text: &str, bold: bool, meta: &mut Meta) -> Option<&'static st
     Some(field)
 }
 
+/// A line that says something (`法新社记者：中方对此有何回应？`) rather than naming someone.
+fn reads_as_sentence(text: &str) -> bool {
+    text.ends_with(['。', '.', '？', '?', '！', '!']) || text.contains(['。', '？', '！', '；'])
+}
+
+/// `**问：您怎么看？**`: a question set in bold whole, label included, is a turn, not a
+/// section heading.
+fn is_bold_question(text: &str) -> bool {
+    text.trim_end().ends_with(['？', '?']) && crate::script::has_label(text)
+}
+
 /// A bold line ending in a colon is a speaker label, never a byline.
 fn is_heading_like_label(text: &str) -> bool {
     text.ends_with(['：', ':'])
@@ -205,7 +262,13 @@ fn is_heading_like_label(text: &str) -> bool {
 fn looks_like_title(paragraph: &str) -> bool {
     paragraph.chars().count() <= 100
         && !paragraph.ends_with(['。', '.', '：', ':', '，', ',', '；', ';', '!', '?', '！', '？'])
-        && (!paragraph.contains(['：', ':']) || is_headline_with_colon(paragraph))
+        && (!paragraph.contains(['：', ':']) || is_headline_with_colon(paragraph) || is_cjk_headline(paragraph))
+}
+
+/// `《慢慢说》第38期：在县城开一家书店`: a Chinese headline's colon, which no speaker label
+/// comes before.
+fn is_cjk_headline(paragraph: &str) -> bool {
+    paragraph.chars().filter(|&c| c > '\u{2e80}').count() * 2 > paragraph.chars().count() && !crate::script::has_label(paragraph)
 }
 
 /// `Night Shift: A Radio Transcript`: a Latin headline whose colon introduces a

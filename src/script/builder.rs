@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 /// Closing lines that are not part of an answer: a third-person report on the guest, an
 /// end mark, an editor's note.
 static OUTRO_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:he|she|they)\s+(?:says|said|adds|added|hopes|plans|will)|(?:says|said)\s+(?:he|she|they)|^\(?end\)?$|edited for|this interview|[他她](?:说|表示|称|希望|坦言)|（完）|\(完\)|^完$|^—+\s*end\s*—+$|记者手记|编者")
+    Regex::new(r"(?i)(?:he|she|they)\s+(?:says|said|adds|added|hopes|plans|will)|(?:says|said)\s+(?:he|she|they)|^\(?end\)?$|edited for|this interview|[他她](?:说|表示|称|希望|坦言)|（完）|\(完\)|^完$|^—+\s*end\s*—+$|记者手记|编者|本期节目|本节目由|感谢(?:您的)?收听|谢谢(?:大家|您)?收听|thanks for listening|this (?:episode|programme|program) (?:was|is) (?:supported|sponsored|brought|produced)|^(?:interview(?:ed)?|conducted|reporting|edited|compiled|produced) by\b")
         .unwrap()
 });
 
@@ -33,7 +33,7 @@ pub fn build_explained(article: &Article) -> (Script, Explanation) {
 fn build_with_origins(article: &Article) -> (Script, Vec<Origin>) {
     let language = text::detect_language(&all_text(article));
     let title = article.meta.title.clone().unwrap_or_else(|| untitled(article));
-    let labels: Vec<Option<Label>> = article
+    let mut labels: Vec<Option<Label>> = article
         .blocks
         .iter()
         .map(|block| match block {
@@ -41,14 +41,24 @@ fn build_with_origins(article: &Article) -> (Script, Vec<Origin>) {
             Block::Heading { .. } | Block::Break { .. } => None,
         })
         .collect();
+    let name_lines = attach_standalone_labels(&article.blocks, &mut labels);
+    if labels.iter().all(Option::is_none) {
+        label_question_headings(&article.blocks, &mut labels);
+    }
     let speakers = cast_speakers(article, &labels, language);
     let outro_from = if speakers.is_empty() { None } else { outro_start(article, &labels, &speakers) };
     let mut builder = TurnBuilder::new(&title, article.meta.title.is_some(), speakers.is_empty());
     for (index, (block, label)) in article.blocks.iter().zip(&labels).enumerate() {
         let line = block.line();
         match block {
-            Block::Heading { text, .. } => builder.heading(line, text),
+            Block::Heading { text, .. } => match label.as_ref().and_then(|l| speakers.by_label.get(l.name)) {
+                Some(speaker) => builder.labelled(line, text, speaker, &inline::plain(label_rest(label))),
+                None => builder.heading(line, text),
+            },
             Block::Break { .. } => builder.note(line, "---", "separator"),
+            Block::Paragraph { text, .. } if name_lines[index] && labels[index + 1].as_ref().is_some_and(|l| speakers.by_label.contains_key(l.name)) => {
+                builder.note(line, text, "speaker's name (labels the next paragraph)")
+            }
             Block::Paragraph { text, .. } => match label.as_ref().and_then(|l| speakers.by_label.get(l.name)) {
                 Some(speaker) => builder.labelled(line, text, speaker, &inline::plain(label_rest(label))),
                 None if outro_from.is_some_and(|from| index >= from) => builder.outro(line, text),
@@ -72,6 +82,48 @@ fn build_with_origins(article: &Article) -> (Script, Vec<Origin>) {
         turns,
     };
     (script, origins)
+}
+
+/// Names set on a line of their own (see [`labels::standalone`]) become the label of the
+/// paragraph after them when the name does so at least twice in the article, or is a
+/// question or answer marker. Returns which blocks are such name lines.
+fn attach_standalone_labels<'a>(blocks: &'a [Block], labels: &mut [Option<Label<'a>>]) -> Vec<bool> {
+    let candidates: Vec<Option<(&'a str, &'a str)>> = (0..blocks.len())
+        .map(|i| {
+            let (Block::Paragraph { text, .. }, Some(Block::Paragraph { text: next, .. })) = (&blocks[i], blocks.get(i + 1)) else { return None };
+            let name = labels::standalone(text)?;
+            (labels[i + 1].is_none() && labels::standalone(next).is_none()).then_some((name, next.as_str()))
+        })
+        .collect();
+    let mut uses: HashMap<&str, usize> = HashMap::new();
+    for (name, _) in candidates.iter().flatten() {
+        *uses.entry(name).or_default() += 1;
+    }
+    let mut name_lines = vec![false; blocks.len()];
+    for (i, candidate) in candidates.into_iter().enumerate() {
+        let Some((name, rest)) = candidate else { continue };
+        if uses[name] >= 2 || labels::is_question_marker(name) || labels::is_answer_marker(name) {
+            labels[i + 1] = Some(Label { name, rest, bold: false, role: None });
+            name_lines[i] = true;
+        }
+    }
+    name_lines
+}
+
+/// `**How did you start?**` over the answer: an interview without speaker labels that sets
+/// each question as a line of its own in bold (a heading to the parser). When every heading
+/// is a question, two or more, each is labelled `Q` and the paragraph under it `A`.
+fn label_question_headings<'a>(blocks: &'a [Block], labels: &mut [Option<Label<'a>>]) {
+    let headings: Vec<usize> = (0..blocks.len()).filter(|&i| matches!(blocks[i], Block::Heading { .. })).collect();
+    let asks = |i: usize| matches!(&blocks[i], Block::Heading { text, .. } if is_question(text)) && matches!(blocks.get(i + 1), Some(Block::Paragraph { .. }));
+    if headings.len() < 2 || !headings.iter().all(|&i| asks(i)) {
+        return;
+    }
+    for i in headings {
+        let (Block::Heading { text: question, .. }, Some(Block::Paragraph { text: answer, .. })) = (&blocks[i], blocks.get(i + 1)) else { continue };
+        labels[i] = Some(Label { name: "Q", rest: question, bold: true, role: None });
+        labels[i + 1] = Some(Label { name: "A", rest: answer, bold: false, role: None });
+    }
 }
 
 /// Index of the first block after the last labelled turn that is not part of that answer:
@@ -213,18 +265,26 @@ fn cast_speakers(article: &Article, labels: &[Option<Label>], language: crate::L
     if stats.len() < 2 && !stats.iter().any(|s| s.marks_host) {
         return Cast { list: Vec::new(), by_label: HashMap::new() };
     }
-    let interviewer = interviewer(&stats);
+    let interviewers = interviewers(&stats);
     let mut list = Vec::new();
     let mut by_label = HashMap::new();
-    let mut guests = 0;
+    let (mut hosts, mut guests) = (0, 0);
+    let numbered = |word: &str, n: usize| if n == 1 { word.to_owned() } else { format!("{word}{n}") };
     let lead = names::Lead::of(article);
+    if interviewers.len() > 1 {
+        // Several reporters ask (a press conference): the title and the lead are read by
+        // an interviewer of the episode's own, in the same voice as the questions.
+        let marker = if language == crate::Language::Zh { "记者" } else { "Q" };
+        list.push(Speaker { id: "host".into(), name: names::full_name(marker, Role::Host, article, &lead, language), role: Role::Host });
+        hosts = 1;
+    }
     for (index, stat) in stats.iter().enumerate() {
-        let (id, role, kind) = if index == interviewer {
-            ("host".to_owned(), Role::Host, TurnKind::Question)
+        let (id, role, kind) = if interviewers.contains(&index) {
+            hosts += 1;
+            (numbered("host", hosts), Role::Host, TurnKind::Question)
         } else {
             guests += 1;
-            let id = if guests == 1 { "guest".to_owned() } else { format!("guest{guests}") };
-            (id, Role::Guest, TurnKind::Answer)
+            (numbered("guest", guests), Role::Guest, TurnKind::Answer)
         };
         let name = names::full_name(stat.name, role, article, &lead, language);
         list.push(Speaker { id: id.clone(), name, role });
@@ -233,14 +293,16 @@ fn cast_speakers(article: &Article, labels: &[Option<Label>], language: crate::L
     Cast { list, by_label }
 }
 
-/// The interviewer: a question marker or `(host)` label if there is one, otherwise the label whose turns
-/// are most often questions; ties go to the label that speaks first.
-fn interviewer(stats: &[LabelStats]) -> usize {
-    if let Some(i) = stats.iter().position(|s| s.marks_host) {
-        return i;
+/// Who asks: every label written as the interviewer (a question marker, a reporter, a
+/// `(host)` role: a press conference has several), otherwise the one label whose turns are
+/// most often questions; ties go to the label that speaks first.
+fn interviewers(stats: &[LabelStats]) -> Vec<usize> {
+    let marked: Vec<usize> = (0..stats.len()).filter(|&i| stats[i].marks_host).collect();
+    if !marked.is_empty() {
+        return marked;
     }
     if let Some(i) = stats.iter().position(|s| labels::is_answer_marker(s.name)) {
-        return usize::from(i == 0);
+        return vec![usize::from(i == 0)];
     }
     let mut best = 0;
     for (i, s) in stats.iter().enumerate() {
@@ -250,7 +312,7 @@ fn interviewer(stats: &[LabelStats]) -> usize {
             best = i;
         }
     }
-    best
+    vec![best]
 }
 
 /// Whether a turn's text ends as a question (closing quotes and brackets ignored).

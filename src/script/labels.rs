@@ -8,10 +8,19 @@ use std::sync::LazyLock;
 static BOLD_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\*\*\s*([^*：:\n]{1,40}?)\s*(?:[：:]\s*\*\*|\*\*\s*[：:])\s*(.*)$").unwrap()
 });
+/// `**问：您怎么看？**`: a whole question in bold, its label inside.
+static BOLD_WHOLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\*\*\s*([^*：:\n]{1,40}?)\s*[：:]\s*([^*]+?)\s*\*\*$").unwrap());
+/// `INTERVIEWER`, `MARR`, `Q`: a speaker's name on a line of its own, the way literary
+/// magazines set interviews (the words follow in the next paragraph).
+static STANDALONE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:\p{Lu}[\p{Lu}.'\-]*(?: \p{Lu}[\p{Lu}.'\-]*){0,3}|问|答|记者)$").unwrap());
 /// `*Q:* text`, `_Reed_: text`: the same in italics.
 static ITALIC_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:\*\s*([^*：:\n]{1,40}?)\s*(?:[：:]\s*\*|\*\s*[：:])|_\s*([^_：:\n]{1,40}?)\s*(?:[：:]\s*_|_\s*[：:]))\s*(.*)$").unwrap()
 });
+/// `Speaker 2`, `说话人 1`: how automatic transcripts name the voices they cannot name.
+static NUMBERED_SPEAKER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:speaker|说话人|发言人) ?\d{1,2}$").unwrap());
 /// Enumerations written like labels: `第一：`, `一是：`, `首先：`.
 static ENUMERATION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:第[一二三四五六七八九十]+|[一二三四五六七八九十]+是|其[一二三四五六七八九十]|首先|其次|最后)").unwrap());
@@ -52,15 +61,20 @@ pub struct Label<'a> {
 }
 
 impl Label<'_> {
-    /// Whether the label marks the interviewer: a question marker or a `(host)` role.
+    /// Whether the label marks the interviewer: a question marker, a reporter
+    /// (`法新社记者`, `CNN reporter`) or a `(host)` role.
     pub fn marks_host(&self) -> bool {
-        is_question_marker(self.name) || self.role.is_some_and(|r| HOST_ROLES.contains(&r.trim().to_lowercase().as_str()))
+        is_question_marker(self.name) || is_reporter(self.name) || self.role.is_some_and(|r| HOST_ROLES.contains(&r.trim().to_lowercase().as_str()))
     }
 }
 
 /// Finds a label candidate at the start of `paragraph`.
 pub fn find(paragraph: &str) -> Option<Label<'_>> {
     if let Some(c) = BOLD_LABEL.captures(paragraph) {
+        let (name, rest) = (c.get(1)?.as_str(), c.get(2)?.as_str());
+        return is_speaker_name(name).then_some(Label { name, rest, bold: true, role: None });
+    }
+    if let Some(c) = BOLD_WHOLE.captures(paragraph) {
         let (name, rest) = (c.get(1)?.as_str(), c.get(2)?.as_str());
         return is_speaker_name(name).then_some(Label { name, rest, bold: true, role: None });
     }
@@ -81,9 +95,19 @@ pub fn find(paragraph: &str) -> Option<Label<'_>> {
     (is_speaker_name(name) && plausible_plain_name(name)).then_some(Label { name, rest, bold: false, role })
 }
 
+/// A paragraph that is nothing but a speaker's name (see [`STANDALONE`]); whether the name
+/// really labels the paragraph after it is decided over the article.
+pub fn standalone(paragraph: &str) -> Option<&str> {
+    let name = paragraph.trim();
+    (name.chars().count() <= 30 && STANDALONE.is_match(name) && is_speaker_name(name)).then_some(name)
+}
+
 /// Whether `name` can name a speaker at all (not `Note`, `时间`, a number, a sentence).
 pub fn is_speaker_name(name: &str) -> bool {
     let lower = name.trim().to_lowercase();
+    if NUMBERED_SPEAKER.is_match(&lower) {
+        return true;
+    }
     !lower.is_empty()
         && !NOT_SPEAKERS.contains(&lower.as_str())
         && !ENUMERATION.is_match(name)
@@ -102,6 +126,12 @@ fn plausible_plain_name(name: &str) -> bool {
 
 pub fn is_question_marker(name: &str) -> bool {
     QUESTION_MARKERS.contains(&name.to_lowercase().as_str())
+}
+
+/// A reporter named by outlet: `法新社记者`, `总台央视记者`, `CNN reporter`.
+pub fn is_reporter(name: &str) -> bool {
+    let lower = name.trim().to_lowercase();
+    lower.ends_with("记者") || lower.ends_with("reporter") || lower.ends_with("correspondent")
 }
 
 pub fn is_answer_marker(name: &str) -> bool {
@@ -134,9 +164,21 @@ mod tests {
         assert_eq!(name("Q. Why now?"), Some(("Q", "Why now?", false)));
         assert_eq!(name("**A.** Because."), Some(("A", "Because.", false)));
         assert_eq!(name("【记者】为什么？"), Some(("记者", "为什么？", false)));
+        assert_eq!(name("**Q：为什么？**"), Some(("Q", "为什么？", true)));
+        assert!(find("法新社记者：中方如何回应？").unwrap().marks_host());
         let label = find("Ann Lee (host): Welcome.").unwrap();
         assert_eq!((label.name, label.role, label.rest), ("Ann Lee", Some("host"), "Welcome."));
         assert!(label.marks_host());
+    }
+
+    #[test]
+    fn names_on_a_line_of_their_own() {
+        assert_eq!(standalone("INTERVIEWER"), Some("INTERVIEWER"));
+        assert_eq!(standalone("MS. COLE"), Some("MS. COLE"));
+        assert_eq!(standalone("问"), Some("问"));
+        assert_eq!(standalone("Interviewer"), None);
+        assert_eq!(standalone("NOTE"), None);
+        assert_eq!(standalone("THE END OF THE LONG AFTERNOON"), None);
     }
 
     #[test]

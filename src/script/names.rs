@@ -56,7 +56,7 @@ static ZH_NAME_THEN_TITLE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!(r"^([\p{{Han}}]{{2,3}}?)(?:{ZH_TITLES})$")).unwrap());
 /// `晨报记者 赵明`, `记者：赵明`, `文/王晓雨`, `作者：王晓雨`.
 static ZH_BYLINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:记者|文\s*[/／|｜]|作者[：:]|主持人)\s*[：:]?\s*([\p{Han}·]{2,4})(?:$|[\s,，、|｜/])").unwrap());
+    LazyLock::new(|| Regex::new(r"(?:记者|文\s*[/／|｜]|作者[：:]|主持人|原创)\s*[：:]?\s*([\p{Han}·]{2,4})(?:$|[\s,，、|｜/])").unwrap());
 
 /// Longest lead, in bytes, searched for names. An article introduces its people at the
 /// start; the bound also keeps the search for each speaker short however long the text.
