@@ -31,6 +31,7 @@ const CREDIT: &str = "photo/production credit";
 const END: &str = "end mark";
 const PROMPT: &str = "platform prompt (subscribe, share, follow)";
 const TIME: &str = "metadata (time)";
+const LINK: &str = "link alone (navigation)";
 const NAME_LINE: &str = "speaker's name (labels the next paragraph)";
 
 const CASES: &[Case] = &[
@@ -60,6 +61,10 @@ const CASES: &[Case] = &[
     // An automatic transcript: `Name  0:07` over the words
     Case { file: "en-otter-transcript.txt", language: En, speakers: &[("Sarah Lin", Host), ("Tom Okafor", Guest)], turns: "TQAQA", dropped: &[CREDIT] },
     Case { file: "en-live-qa.html", language: En, speakers: &[("Nina Patel", Host), ("Leo Brandt", Guest)], turns: "TIQAQA", dropped: &[IMAGE, CREDIT] },
+    // Labels that are initials, the names in the lead
+    Case { file: "en-initials.md", language: En, speakers: &[("Jo Hale", Host), ("Amir Haddad", Guest)], turns: "TIQAQA", dropped: &[] },
+    // Show notes: a time-stamped list is read, links and the Patreon line are not
+    Case { file: "en-show-notes.md", language: En, speakers: &[("Narrator", Narrator)], turns: "TNHNNNH", dropped: &[LINK, LINK, PROMPT] },
     // A newsletter post: byline line, subscribe prompt, share and comment buttons, a footnote
     Case { file: "en-newsletter.md", language: En, speakers: &[("Narrator", Narrator)], turns: "TNNNNN", dropped: &[BYLINE, PROMPT, PROMPT, PROMPT] },
     // Outros and editor's notes after the last answer
@@ -122,6 +127,10 @@ const CASES: &[Case] = &[
     },
     // A news agency's `问：`/`答：` with a dateline and an editor's credit
     Case { file: "zh-xinhua-qa.txt", language: Zh, speakers: &[("张旭", Host), ("嘉宾", Guest)], turns: "TIQAQA", dropped: &[BYLINE, CREDIT] },
+    // Meeting minutes from an automatic transcript: `说话人 1 00:00:03` over the words
+    Case { file: "zh-feishu.txt", language: Zh, speakers: &[("说话人 1", Guest), ("说话人 2", Host)], turns: "TAQAQA", dropped: &[] },
+    // A profile: quotes inside narration, section headings, a closing `（记者 刘畅）`
+    Case { file: "zh-profile.md", language: Zh, speakers: &[("旁白", Narrator)], turns: "TNHNNHN", dropped: &[BYLINE, CREDIT] },
     // A podcast transcript with time codes, a guest/host key block and a sponsor line
     Case { file: "zh-podcast-transcript.txt", language: Zh, speakers: &[("阿原", Host), ("周小满", Guest)], turns: "TIQAQAQAO", dropped: &[] },
     Case { file: "zh-prose.md", language: Zh, speakers: &[("旁白", Narrator)], turns: "TNNNNNNNN", dropped: &["table (not read)"] },

@@ -32,7 +32,7 @@ static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
 static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?i)(?:调色|摄影|摄像|剪辑|拍摄|视频|图片|图文|制图|设计|责编|责任编辑|编辑|校对|配音|出品|制作|排版|审核|审校|监制|统筹|策划|主编)\s*[：:|｜]",
-        r"|^(?:文字?|撰文|采写|记者)\s*[|｜]",
+        r"|^(?:文字?|撰文|采写|记者)\s*[|｜]|^[（(][^（）()]{0,8}(?:记者|通讯员|实习生|编辑)[^（）()]{0,24}[）)]$|^music by\b",
         r"|\s(?:图|摄)$",
         r"|^(?:photo|photograph|image|video|illustration|graphic)s?\s*(?:by|:|credit)|^transcri(?:bed|ption|pt) (?:by|from)\b",
         r"|\b(?:getty images|reuters|afp|associated press|xinhua)\s*$",
@@ -58,7 +58,7 @@ static ADVERT: LazyLock<Regex> = LazyLock::new(|| {
 static PROMPT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?i)^thanks?(?: you)? for reading\b|\bsubscribe (?:for free|now|to (?:get|receive|support))",
-        r"|^(?:share|share this post|leave a comment|comments?|like|restack|reply|follow|subscribe now)$",
+        r"|^(?:share|share this post|leave a comment|comments?|like|restack|reply|follow|subscribe now)$|\bsupport (?:the|this|our) (?:show|podcast|newsletter) on\b",
         r"|点击.{0,12}(?:关注|蓝字)|关注我们|点(?:个|一下)?[“”\x22]?在看|长按.{0,8}二维码|扫码关注|阅读原文|转发给?朋友"
     ))
     .unwrap()
@@ -67,7 +67,7 @@ static PROMPT: LazyLock<Regex> = LazyLock::new(|| {
 static LINK_ONLY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\[[^\]]{1,80}\]\([^)\s]*\)$").unwrap());
 /// A time of day alone: a transcript's start or end stamp (`1:41 P.M. EDT`, `END 14:05`).
 static TIME_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:end\s+)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?\s?m\.?)?(?:\s+[a-z]{2,5})?$").unwrap()
+    Regex::new(r"^(?i:end\s+)?\d{1,2}:\d{2}(?::\d{2})?\s*(?i:[ap]\.?\s?m\.?)?(?:\s+[A-Z]{2,5})?$").unwrap()
 });
 /// The mark closing a news story: `（完）`, `(END)`, `— END —`, `-30-`. Not words to read.
 static END_MARK: LazyLock<Regex> =
@@ -185,7 +185,7 @@ pub fn parse(text: &str, path: &Path) -> Article {
             skip(line, &raw, Skip::Markup);
             continue;
         }
-        if kind == RawKind::Text && in_header && meta.title.is_none() && blocks.is_empty() && looks_like_title(&paragraph) {
+        if kind == RawKind::Text && in_header && meta.title.is_none() && blocks.is_empty() && looks_like_title(&paragraph, text) {
             meta.title = Some(super::inline::plain(&paragraph));
             meta.title_line = Some(line);
             continue;
@@ -259,16 +259,21 @@ fn is_heading_like_label(text: &str) -> bool {
 }
 
 /// A first paragraph short enough, and unpunctuated enough, to be the title.
-fn looks_like_title(paragraph: &str) -> bool {
+fn looks_like_title(paragraph: &str, article: &str) -> bool {
     paragraph.chars().count() <= 100
         && !paragraph.ends_with(['。', '.', '：', ':', '，', ',', '；', ';', '!', '?', '！', '？'])
-        && (!paragraph.contains(['：', ':']) || is_headline_with_colon(paragraph) || is_cjk_headline(paragraph))
+        && (!paragraph.contains(['：', ':']) || is_headline_with_colon(paragraph) || is_cjk_headline(paragraph, article))
 }
 
-/// `《慢慢说》第38期：在县城开一家书店`: a Chinese headline's colon, which no speaker label
-/// comes before.
-fn is_cjk_headline(paragraph: &str) -> bool {
-    paragraph.chars().filter(|&c| c > '\u{2e80}').count() * 2 > paragraph.chars().count() && !crate::script::has_label(paragraph)
+/// `《慢慢说》第38期：在县城开一家书店`, `团队周会纪要：新版App上线复盘`: a Chinese headline's
+/// colon, which no speaker's name comes before — or only a name that never speaks again.
+fn is_cjk_headline(paragraph: &str, article: &str) -> bool {
+    let cjk = paragraph.chars().filter(|&c| c > '\u{2e80}').count() * 2 > paragraph.chars().count();
+    let speaks_again = || {
+        let name = paragraph.split(['：', ':']).next().unwrap_or_default();
+        article.lines().filter(|line| line.trim_start().trim_start_matches('*').strip_prefix(name).is_some_and(|rest| rest.trim_start_matches('*').starts_with(['：', ':']))).count() > 1
+    };
+    cjk && !(crate::script::has_label(paragraph) && speaks_again())
 }
 
 /// `Night Shift: A Radio Transcript`: a Latin headline whose colon introduces a

@@ -25,7 +25,7 @@ static NUMBERED_SPEAKER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:spe
 static ENUMERATION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:第[一二三四五六七八九十]+|[一二三四五六七八九十]+是|其[一二三四五六七八九十]|首先|其次|最后)").unwrap());
 static PLAIN_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^([\p{Han}·]{1,12}|[A-Za-z][A-Za-z.'\-]*(?: [A-Za-z][A-Za-z.'\-]*){0,3})\s*(?:[(（]([^)）]{1,30})[)）])?\s*[：:]\s*(.+)$").unwrap()
+    Regex::new(r"^([\p{Han}·]{1,12}|(?:[Ss]peaker|说话人|发言人) ?\d{1,2}|[A-Za-z][A-Za-z.'\-]*(?: [A-Za-z][A-Za-z.'\-]*){0,3})\s*(?:[(（]([^)）]{1,30})[)）])?\s*[：:]\s*(.+)$").unwrap()
 });
 /// `【记者】text`, `[主持人] text`.
 static BRACKET_LABEL: LazyLock<Regex> =
@@ -166,6 +166,8 @@ mod tests {
         assert_eq!(name("【记者】为什么？"), Some(("记者", "为什么？", false)));
         assert_eq!(name("**Q：为什么？**"), Some(("Q", "为什么？", true)));
         assert!(find("法新社记者：中方如何回应？").unwrap().marks_host());
+        assert_eq!(name("Speaker 2 (1:02:13): Thanks."), Some(("Speaker 2", "Thanks.", false)));
+        assert_eq!(name("说话人 1 (00:00:03): 我们先看数据。"), Some(("说话人 1", "我们先看数据。", false)));
         let label = find("Ann Lee (host): Welcome.").unwrap();
         assert_eq!((label.name, label.role, label.rest), ("Ann Lee", Some("host"), "Welcome."));
         assert!(label.marks_host());

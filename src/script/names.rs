@@ -79,6 +79,8 @@ pub fn full_name(label: &str, role: Role, article: &Article, lead: &Lead, langua
         interviewee(&lead.text)
     } else if let Some((title, surname)) = split_honorific(label) {
         Some(latin_full_name(surname, lead).map_or_else(|| label.to_owned(), |name| with_title(title, &name)))
+    } else if let Some(name) = initials_name(label, lead) {
+        Some(name)
     } else if is_single_latin_word(label) {
         latin_full_name(label, lead)
     } else if let Some(surname) = chinese_surname_label(label) {
@@ -264,6 +266,19 @@ fn chinese_full_name(surname: &str, lead: &str) -> Option<String> {
         }
     }
     counts.into_iter().filter(|(_, n)| *n >= 2).max_by_key(|(name, n)| (*n, std::cmp::Reverse(name.clone()))).map(|(name, _)| name)
+}
+
+/// `JH` → `Jo Hale` when the lead names someone with those initials (`Jo Hale visited Amir
+/// Haddad's hives`): interviews labelled by initials.
+fn initials_name(label: &str, lead: &Lead) -> Option<String> {
+    static NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b\p{Lu}[\p{Ll}'’\-]+(?:[ \t]+\p{Lu}[\p{Ll}'’\-]+){1,2}").unwrap());
+    if !(2..=3).contains(&label.len()) || !label.chars().all(|c| c.is_ascii_uppercase()) {
+        return None;
+    }
+    NAME.find_iter(&lead.text).map(|m| m.as_str().trim_end_matches("'s").trim_end_matches("’s")).find_map(|name| {
+        let initials: String = name.split_whitespace().filter_map(|w| w.chars().next()).collect();
+        (initials == label).then(|| name.to_owned())
+    })
 }
 
 impl Lead {
