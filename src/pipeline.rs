@@ -503,10 +503,11 @@ fn segment_keys(utterances: &[Utterance], settings: &EngineSettings) -> Result<V
     let mut keys = Vec::with_capacity(utterances.len());
     for utterance in utterances {
         let id = (utterance.voice.engine.as_str(), utterance.voice.voice.as_str());
-        if !fingerprints.contains_key(&id) {
-            fingerprints.insert(id, tts::fingerprint(&utterance.voice, settings)?);
-        }
-        keys.push(SegmentCache::key(&fingerprints[&id], &utterance.voice, &utterance.spoken));
+        let fingerprint = match fingerprints.entry(id) {
+            std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
+            std::collections::hash_map::Entry::Vacant(new) => new.insert(tts::fingerprint(&utterance.voice, settings)?),
+        };
+        keys.push(SegmentCache::key(fingerprint, &utterance.voice, &utterance.spoken));
     }
     Ok(keys)
 }
@@ -594,10 +595,10 @@ pub fn explain_article(path: &Path) -> Result<(Script, crate::script::Explanatio
 pub fn slug(path: &Path, script: &Script) -> String {
     let stem = |p: &Path| p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let mut name = stem(path);
-    if name == "script" {
-        if let Some(source) = &script.source.path {
-            name = stem(Path::new(source));
-        }
+    if name == "script"
+        && let Some(source) = &script.source.path
+    {
+        name = stem(Path::new(source));
     }
     let mut slug = String::new();
     for c in name.chars() {

@@ -328,7 +328,8 @@ fn sentence_splitting_is_linear_on_pathological_runs() {
     // "a.中", so a million characters would take hours. Linear, they take well under a
     // second. (At these few milliseconds, the ratio between two sizes measures the
     // allocator and the caches more than the algorithm, so the bound is absolute.)
-    let cases: [(&str, fn(usize) -> String); 4] = [
+    type Case = (&'static str, fn(usize) -> String);
+    let cases: [Case; 4] = [
         ("a run of ! before a letter", |n| "!".repeat(n) + "a"),
         ("a run of dots before a letter", |n| ".".repeat(n) + "a"),
         ("dotted tokens glued to Han", |n| "a.中".repeat(n / 3)),

@@ -213,11 +213,12 @@ fn looks_like_caption(text: &str, alt: &str) -> bool {
     let chars = text.chars().count();
     let cjk = text.chars().filter(|&c| c > '\u{2e80}').count() * 2 > chars;
     let limit = if cjk { 60 } else { 140 };
+    let reports_speech = text.contains(['“', '"']) && SPEECH.is_match(text);
     chars <= limit
         && crate::text::sentences(text, usize::MAX).len() <= 1
         && !text.ends_with(['：', ':', '?', '？', '，', ','])
         && !CONTINUES_TEXT.is_match(text)
-        && !(text.contains(['“', '"']) && SPEECH.is_match(text))
+        && !reports_speech
         && !crate::script::has_label(text)
 }
 

@@ -284,13 +284,13 @@ fn write_show(show: &Show, layout: &Layout, catalog: &Catalog, cover: &cover::Co
 /// its `lastBuildDate`: the build date changes only when the feed does. Returns whether the
 /// file was written.
 fn write_feed(path: &Path, render: impl Fn(OffsetDateTime, &mut Vec<u8>) -> std::io::Result<()>, now: OffsetDateTime) -> Result<bool> {
-    if let Some(previous) = std::fs::read(path).ok() {
-        if let Some(built) = rss::last_build_date(&previous) {
-            let mut again = Vec::new();
-            render(built, &mut again).map_err(Error::io(path))?;
-            if again == previous {
-                return Ok(false);
-            }
+    if let Ok(previous) = std::fs::read(path)
+        && let Some(built) = rss::last_build_date(&previous)
+    {
+        let mut again = Vec::new();
+        render(built, &mut again).map_err(Error::io(path))?;
+        if again == previous {
+            return Ok(false);
         }
     }
     let mut feed = Vec::new();

@@ -180,7 +180,7 @@ impl Mixdown {
 
     /// The trim (dB) that brings a measured true peak under the ceiling.
     pub fn trim_for(&self, true_peak_dbtp: f64) -> Option<f64> {
-        (true_peak_dbtp > self.ceiling_dbtp).then(|| self.ceiling_dbtp - true_peak_dbtp - TRIM_MARGIN_DB)
+        (true_peak_dbtp > self.ceiling_dbtp).then_some(self.ceiling_dbtp - true_peak_dbtp - TRIM_MARGIN_DB)
     }
 }
 
@@ -206,7 +206,10 @@ mod tests {
         mixdown.settle_gain(TARGET).unwrap();
         let render = |trim_db| {
             let mut samples = Vec::new();
-            let report = mixdown.render(trim_db, false, |block| Ok(samples.extend_from_slice(block.samples))).unwrap();
+            let report = mixdown.render(trim_db, false, |block| {
+                samples.extend_from_slice(block.samples);
+                Ok(())
+            }).unwrap();
             (Buffer::new(b.rate, samples), report)
         };
         let (audio, report) = render(0.0);

@@ -107,10 +107,13 @@ fn prepare(segment: Buffer) -> Buffer {
     trimmed
 }
 
+/// Per prepared segment its (length, rate), and per segment its gain.
+type SegmentLevels = (Vec<(usize, u32)>, Vec<f32>);
+
 /// Each prepared segment's (length, rate), and the gain per segment that brings every
 /// voice to the same integrated loudness, so host and guest sound equally loud before the
 /// episode as a whole is normalized. A voice too short to measure keeps its level.
-fn measure_segments(utterances: &[Utterance], segments: &dyn Segments, target_lufs: f64) -> Result<(Vec<(usize, u32)>, Vec<f32>)> {
+fn measure_segments(utterances: &[Utterance], segments: &dyn Segments, target_lufs: f64) -> Result<SegmentLevels> {
     let mut voices: BTreeMap<&str, usize> = BTreeMap::new();
     let voice_of: Vec<usize> = utterances
         .iter()

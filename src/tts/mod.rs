@@ -67,7 +67,6 @@ pub fn check_profile(voice: &VoiceProfile, settings: &EngineSettings) -> Result<
 /// Installs the package a voice needs when it is a known one and missing (unless offline,
 /// which makes it an error); `notify` hears about it. Voices of other engines, and Piper
 /// voices the user installed, need nothing here.
-
 pub fn install_missing(voice: &VoiceProfile, settings: &EngineSettings, notify: &dyn Fn(&str)) -> Result<()> {
     if voice.engine != piper::NAME {
         return Ok(());

@@ -302,10 +302,10 @@ impl TfliteModel {
             Some(range) => range.clone().filter(|range| !range.is_empty()),
             None => return Err(format_err(format!("tensor {name} refers to missing buffer {buffer}"))),
         };
-        if let Some(range) = &data {
-            if range.end > r.buf.len() {
-                return Err(format_err(format!("data of {name} runs past end of file")));
-            }
+        if let Some(range) = &data
+            && range.end > r.buf.len()
+        {
+            return Err(format_err(format!("data of {name} runs past end of file")));
         }
         let quantization = match r.table_field(t, TENSOR_QUANTIZATION)? {
             None => None,
