@@ -65,6 +65,14 @@ const CASES: &[Case] = &[
     Case { file: "en-initials.md", language: En, speakers: &[("Jo Hale", Host), ("Amir Haddad", Guest)], turns: "TIQAQA", dropped: &[] },
     // Show notes: a time-stamped list is read, links and the Patreon line are not
     Case { file: "en-show-notes.md", language: En, speakers: &[("Narrator", Narrator)], turns: "TNHNNNH", dropped: &[LINK, LINK, PROMPT] },
+    // A page whose questions are <h3> headings, the expert named in the lead
+    Case {
+        file: "en-h3-questions.html",
+        language: En,
+        speakers: &[("Rachel Ng", Host), ("Professor Ines Carvalho", Guest)],
+        turns: "TIQAQA",
+        dropped: &[],
+    },
     // A newsletter post: byline line, subscribe prompt, share and comment buttons, a footnote
     Case { file: "en-newsletter.md", language: En, speakers: &[("Narrator", Narrator)], turns: "TNNNNN", dropped: &[BYLINE, PROMPT, PROMPT, PROMPT] },
     // Outros and editor's notes after the last answer
@@ -131,6 +139,14 @@ const CASES: &[Case] = &[
     Case { file: "zh-feishu.txt", language: Zh, speakers: &[("说话人 1", Guest), ("说话人 2", Host)], turns: "TAQAQA", dropped: &[] },
     // A profile: quotes inside narration, section headings, a closing `（记者 刘畅）`
     Case { file: "zh-profile.md", language: Zh, speakers: &[("旁白", Narrator)], turns: "TNHNNHN", dropped: &[BYLINE, CREDIT] },
+    // A government page: a press conference with reporters of two outlets, `_site` in the title
+    Case {
+        file: "zh-gov-page.html",
+        language: Zh,
+        speakers: &[("记者", Host), ("中国日报记者", Host), ("付凌晖", Guest), ("路透社记者", Host)],
+        turns: "TIQAQA",
+        dropped: &[CREDIT],
+    },
     // A podcast transcript with time codes, a guest/host key block and a sponsor line
     Case { file: "zh-podcast-transcript.txt", language: Zh, speakers: &[("阿原", Host), ("周小满", Guest)], turns: "TIQAQAQAO", dropped: &[] },
     Case { file: "zh-prose.md", language: Zh, speakers: &[("旁白", Narrator)], turns: "TNNNNNNNN", dropped: &["table (not read)"] },

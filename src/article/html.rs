@@ -35,7 +35,7 @@ pub fn extract(html: &str, path: &Path) -> Result<(String, Meta)> {
     let page = reader
         .parse()
         .map_err(|e| Error::Parse { path: path.into(), line: 1, message: format!("no article text found in the HTML page ({e})") })?;
-    let title = page.title.trim();
+    let title = without_site_name(page.title.trim());
     let mut text = String::new();
     if !title.is_empty() {
         text.push_str("# ");
@@ -53,6 +53,20 @@ pub fn extract(html: &str, path: &Path) -> Result<(String, Meta)> {
     Ok((text, meta))
 }
 
+/// `标题_中国政府网`, `标题_新闻_某某网`: the site's name after an underscore, which Chinese
+/// sites append to the page title (the readability port strips ` | Site` and ` - Site`).
+fn without_site_name(title: &str) -> &str {
+    let mut title = title;
+    while let Some((head, site)) = title.rsplit_once('_') {
+        let named = (1..=15).contains(&site.chars().count()) && !site.contains(char::is_whitespace);
+        if !named || head.chars().count() < 8 {
+            break;
+        }
+        title = head.trim_end();
+    }
+    title
+}
+
 fn first_attr(document: &dom_query::Document, choices: &[(&str, &str)]) -> Option<String> {
     choices.iter().find_map(|(selector, attr)| {
         let value = document.select(selector).attr(attr)?;
@@ -64,6 +78,14 @@ fn first_attr(document: &dom_query::Document, choices: &[(&str, &str)]) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn site_names_after_an_underscore_leave_the_title() {
+        assert_eq!(without_site_name("国家统计局新闻发言人答记者问_中国政府网"), "国家统计局新闻发言人答记者问");
+        assert_eq!(without_site_name("一位老匠人的四十年_新闻_某某网"), "一位老匠人的四十年");
+        assert_eq!(without_site_name("snake_case in Rust"), "snake_case in Rust");
+        assert_eq!(without_site_name("短标题_网"), "短标题_网");
+    }
 
     #[test]
     fn page_text_metadata_and_figures() {

@@ -23,7 +23,7 @@ fn english_name() -> String {
 static EN_INTERVIEWEE: LazyLock<Regex> = LazyLock::new(|| {
     let name = english_name();
     Regex::new(&format!(
-        r"(?i:\binterview(?:ed|s)?|\bspoke|\btalked|\btalks|\bchatted|\bconversation|\bsat down|\bQ&A|\bmet)\s+(?:[a-z]+\s+)?(?:with|to)\s+(?:[a-z,]+\s+)*?(?:the\s+[a-z ]+?,?\s+)?({name})|\binterviewed\s+({name})|\bwith\s+({name})\s*[,.;:—–(]"
+        r"(?i:\binterview(?:ed|s)?|\bspoke|\btalked|\btalks|\bchatted|\bconversation|\bsat down|\bQ&A|\bmet|\bput\s+(?:[a-z']+\s+){{0,2}}questions)\s+(?:[a-z]+\s+)?(?:with|to)\s+(?:[a-z,]+\s+)*?(?:the\s+[a-z ]+?,?\s+)?({name})|\binterviewed\s+({name})|\bwith\s+({name})\s*[,.;:—–(]"
     ))
     .unwrap()
 });
