@@ -6,3 +6,4 @@ pub mod conv;
 pub mod gemm;
 pub mod packed;
 pub mod tensor;
+pub mod winograd;
