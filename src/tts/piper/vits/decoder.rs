@@ -12,7 +12,8 @@ use super::error::{shape_error, VitsError};
 use super::onnx::{Padding, Weights};
 use crate::tts::nn::conv::{Conv1d, ConvTranspose1d, FusedActivation};
 use crate::tts::nn::tensor::Seq;
-use crate::tts::nn::winograd::{WinogradBuffers, WinogradConv1d};
+use crate::tts::nn::fast_conv::FastConv1d;
+use crate::tts::nn::winograd::WinogradBuffers;
 
 /// Slope of the leaky ReLUs inside the generator.
 const LEAKY_SLOPE: f32 = 0.1;
@@ -35,7 +36,7 @@ struct Stage {
 /// A residual block: each unit is `x += conv(lrelu(x))` (HiFi-GAN "ResBlock2") or
 /// `x += conv₂(lrelu(conv₁(lrelu(x))))` ("ResBlock1").
 struct ResBlock {
-    units: Vec<Vec<ResConv>>,
+    units: Vec<Vec<FastConv1d>>,
     /// How far, in steps, an output depends on inputs on either side: the sum of its
     /// convolutions' paddings.
     reach: usize,
@@ -131,7 +132,8 @@ impl Stage {
     /// either side (clipped to the sequence), with its convolutions zero-padded at the
     /// window's edges as they are at the sequence's. A step's value depends only on inputs
     /// within `reach` of it, so inside the range every value is the one the whole sequence
-    /// gives, computed by the same operations in the same order: bit-identical.
+    /// gives, up to rounding: the Winograd convolutions' tiles start where the window does
+    /// (the windows, and so the result, depend only on the sequence, never on threads).
     fn forward_window(&self, up: &[f32], channels: usize, range: std::ops::Range<usize>, out: &mut [f32], scratch: &mut Scratch) {
         let steps = up.len() / channels;
         for (b, block) in self.blocks.iter().enumerate() {
@@ -185,9 +187,9 @@ impl ResBlock {
             let single = format!("{scope}/convs.{m}/Conv");
             let first = format!("{scope}/convs1.{m}/Conv");
             if weights.node(&single).is_ok() {
-                units.push(vec![ResConv::load(weights, &single)?]);
+                units.push(vec![weights.fast_conv(&single)?]);
             } else if weights.node(&first).is_ok() {
-                units.push(vec![ResConv::load(weights, &first)?, ResConv::load(weights, &format!("{scope}/convs2.{m}/Conv"))?]);
+                units.push(vec![weights.fast_conv(&first)?, weights.fast_conv(&format!("{scope}/convs2.{m}/Conv"))?]);
             } else {
                 break;
             }
@@ -201,82 +203,16 @@ impl ResBlock {
         let mut hidden = std::mem::take(&mut scratch.hidden);
         for unit in &self.units {
             let Some((last, firsts)) = unit.split_last() else { continue };
+            let lrelu = |v| leaky(v, LEAKY_SLOPE);
             for (i, conv) in firsts.iter().enumerate() {
-                conv.prepare_input(if i == 0 { x } else { &hidden }, scratch);
+                conv.prepare_input(if i == 0 { x } else { &hidden }, lrelu, &mut scratch.padded);
                 hidden.resize(x.len() / channels * conv.out_channels(), 0.0);
-                conv.forward_prepared_into(&mut hidden, false, scratch);
+                conv.forward_prepared_into(&scratch.padded, &mut hidden, false, &mut scratch.winograd);
             }
-            last.prepare_input(if firsts.is_empty() { x } else { &hidden }, scratch);
-            last.forward_prepared_into(x, true, scratch);
+            last.prepare_input(if firsts.is_empty() { x } else { &hidden }, lrelu, &mut scratch.padded);
+            last.forward_prepared_into(&scratch.padded, x, true, &mut scratch.winograd);
         }
         scratch.hidden = hidden;
-    }
-}
-
-/// A residual-block convolution (stride 1, as many outputs as inputs): by Winograd
-/// minimal filtering where the kernel has a tile size that keeps fp32 error small, else
-/// directly.
-enum ResConv {
-    Winograd(WinogradConv1d),
-    Direct(Conv1d),
-}
-
-impl ResConv {
-    fn load(weights: &Weights, node: &str) -> Result<Self, VitsError> {
-        let kernel = weights.input_of(node, 1)?.dims.last().copied().unwrap_or(0);
-        Ok(match winograd_tile(kernel) {
-            Some(tile) => ResConv::Winograd(weights.winograd_conv(node, tile)?),
-            None => ResConv::Direct(weights.conv(node, Padding::FromNode, FusedActivation::None)?),
-        })
-    }
-
-    fn padding(&self) -> (usize, usize) {
-        match self {
-            ResConv::Winograd(conv) => conv.padding(),
-            ResConv::Direct(conv) => conv.padding(),
-        }
-    }
-
-    fn out_channels(&self) -> usize {
-        match self {
-            ResConv::Winograd(conv) => conv.out_channels(),
-            ResConv::Direct(conv) => conv.out_channels(),
-        }
-    }
-
-    /// Writes `lrelu(input)` into `scratch.padded`, laid out as the convolution reads it.
-    /// It is a copy, so the output may then overwrite (or add to) `input`.
-    fn prepare_input(&self, input: &[f32], scratch: &mut Scratch) {
-        let f = |v| leaky(v, LEAKY_SLOPE);
-        match self {
-            ResConv::Winograd(_) => {
-                scratch.padded.clear();
-                scratch.padded.extend(input.iter().map(|&v| f(v)));
-            }
-            ResConv::Direct(conv) => conv.prepare_input(input, f, &mut scratch.padded),
-        }
-    }
-
-    /// The convolution of the input [`ResConv::prepare_input`] left in `scratch`, written
-    /// into `out` or added to it if `accumulate`.
-    fn forward_prepared_into(&self, out: &mut [f32], accumulate: bool, scratch: &mut Scratch) {
-        match self {
-            ResConv::Winograd(conv) => conv.forward_into(&scratch.padded, out, accumulate, &mut scratch.winograd),
-            ResConv::Direct(conv) => conv.forward_prepared_into(&scratch.padded, out, accumulate),
-        }
-    }
-}
-
-/// Outputs per Winograd tile for a kernel size, `None` for a direct convolution: F(6, 3),
-/// F(6, 5) and F(4, 7) (α = 8, 10, 10). Measured on en-joe (one thread): the decoder's
-/// share of synthesis fell from about two thirds to a half, with the audio within 1.3e-6
-/// of the direct convolution's; smaller tiles (F(4, r) for all three) were 3 % slower,
-/// larger ones (α = 11) hardly faster for twice the error.
-fn winograd_tile(kernel: usize) -> Option<usize> {
-    match kernel {
-        3 | 5 => Some(6),
-        7 => Some(4),
-        _ => None,
     }
 }
 

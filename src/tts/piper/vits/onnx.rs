@@ -5,7 +5,7 @@
 
 use super::error::{shape_error, VitsError};
 use crate::tts::nn::conv::{Conv1d, ConvTranspose1d, FusedActivation};
-use crate::tts::nn::winograd::WinogradConv1d;
+use crate::tts::nn::fast_conv::FastConv1d;
 use onnx_protobuf::{Message, ModelProto, NodeProto, TensorProto};
 use std::collections::HashMap;
 use std::path::Path;
@@ -126,11 +126,11 @@ impl Weights {
         Ok(Conv1d::new(&c.weight, c.bias, c.kernel, c.dilation, c.in_channels, c.padding, activation))
     }
 
-    /// The `Conv` node `node` (groups = 1, padding from the node) computed by Winograd
-    /// F(`tile`, kernel).
-    pub fn winograd_conv(&self, node: &str, tile: usize) -> Result<WinogradConv1d, VitsError> {
+    /// The `Conv` node `node` (groups = 1, padding from the node, no activation) as the
+    /// fastest layer for its kernel.
+    pub fn fast_conv(&self, node: &str) -> Result<FastConv1d, VitsError> {
         let c = self.conv_parts(node, Padding::FromNode)?;
-        Ok(WinogradConv1d::new(&c.weight, c.bias, c.kernel, c.dilation, c.in_channels, c.padding, tile))
+        Ok(FastConv1d::new(&c.weight, c.bias, c.kernel, c.dilation, c.in_channels, c.padding))
     }
 
     /// The shape of the `Conv` node `node` (groups = 1), and its weights as `[out][tap][in]`.
