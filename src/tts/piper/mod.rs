@@ -137,7 +137,7 @@ impl LoadedVoice {
     }
 
     fn from_model(model_path: &Path) -> Result<Self, String> {
-        let config = VoiceConfig::read(&config_file(&model_path))?;
+        let config = VoiceConfig::read(&config_file(model_path))?;
         let ids = PhonemeIds::new(config.id_map()?)?;
         let model = Vits::open(model_path).map_err(|e| format!("{}: {e}", model_path.display()))?;
         if model.speakers() != config.num_speakers.max(1) {
