@@ -3,6 +3,8 @@
 //! convolutions built on it. Engines load their own weights (tflite, ONNX) into these layers.
 
 pub mod conv;
+pub mod fast_conv;
 pub mod gemm;
 pub mod packed;
 pub mod tensor;
+pub mod winograd;

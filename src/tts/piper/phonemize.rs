@@ -3,7 +3,8 @@
 //! does, and the characters are mapped through the voice's `phoneme_id_map`.
 
 use std::collections::HashMap;
-use std::process::Command;
+use std::io::Write;
+use std::process::{Command, Stdio};
 use unicode_normalization::UnicodeNormalization;
 
 const PROGRAM: &str = "espeak-ng";
@@ -45,26 +46,86 @@ fn clauses(text: &str) -> Vec<Clause<'_>> {
     out
 }
 
-/// IPA phonemes of one clause, as espeak-ng prints them (its own clause breaks joined by spaces).
-fn espeak_ipa(text: &str, voice: &str) -> Result<String, String> {
-    let output = Command::new(PROGRAM)
-        .args(["-q", "--ipa", "-v", voice, "--"])
-        .arg(text)
-        .output()
+/// A line espeak-ng reads as a clause of its own, put before and after every clause of a
+/// run: its phonemes, whatever they are in the voice's language, mark where one clause's
+/// output ends.
+const SEPARATOR: &str = "xqxqx";
+
+/// IPA phonemes of each clause (espeak-ng's own clause breaks inside one joined by spaces),
+/// from one espeak-ng run for all of them: starting espeak-ng (it loads its dictionaries)
+/// costs about 20 ms, a clause only a fraction of that. Should the separators not come back
+/// one per clause, each clause is run on its own.
+fn espeak_ipa(clauses: &[&str], voice: &str) -> Result<Vec<String>, String> {
+    if clauses.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut input = String::from(SEPARATOR);
+    for clause in clauses {
+        input.extend(["\n", clause, "\n", SEPARATOR]);
+    }
+    let output = run_espeak(&input, voice)?;
+    let mut lines = output.lines().map(str::trim).filter(|line| !line.is_empty());
+    let separator = lines.next().unwrap_or_default();
+    let (mut phonemes, mut current) = (Vec::new(), String::new());
+    for line in lines {
+        if line == separator {
+            phonemes.push(std::mem::take(&mut current));
+        } else {
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(&words(line));
+        }
+    }
+    // The run ends with a separator, after which nothing comes.
+    if current.is_empty() && phonemes.len() == clauses.len() {
+        return Ok(phonemes);
+    }
+    clauses.iter().map(|clause| run_espeak(clause, voice).map(|ipa| words(&ipa))).collect()
+}
+
+/// `text`'s words separated by single spaces.
+fn words(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// What espeak-ng prints for `text` (one clause per line of its output).
+fn run_espeak(text: &str, voice: &str) -> Result<String, String> {
+    let mut child = Command::new(PROGRAM)
+        .args(["-q", "--ipa", "-v", voice])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .map_err(|e| format!("{PROGRAM}: {e}; {INSTALL_HINT}"))?;
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    // Written from another thread: espeak-ng may fill its output pipe before reading all
+    // of a long input.
+    let output = std::thread::scope(|scope| {
+        let writer = scope.spawn(move || stdin.write_all(text.as_bytes()));
+        let output = child.wait_with_output();
+        (writer.join(), output)
+    });
+    let output = match output {
+        (Ok(Ok(())), Ok(output)) => output,
+        (Ok(Err(e)), _) | (_, Err(e)) => return Err(format!("{PROGRAM}: {e}")),
+        (Err(_), _) => return Err(format!("{PROGRAM}: writing its input failed")),
+    };
     if !output.status.success() {
         return Err(format!("{PROGRAM} exited with {}: {}", output.status, String::from_utf8_lossy(&output.stderr).trim()));
     }
-    let text = String::from_utf8_lossy(&output.stdout);
-    Ok(text.split_whitespace().collect::<Vec<_>>().join(" "))
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 /// The phoneme strings of each sentence of `text`, clause punctuation put back.
 pub fn phonemes(text: &str, voice: &str) -> Result<Vec<String>, String> {
+    let clauses = clauses(text);
+    let spoken: Vec<&str> = clauses.iter().map(|c| c.text.trim()).filter(|t| !t.is_empty()).collect();
+    let mut ipa = espeak_ipa(&spoken, voice)?.into_iter();
     let mut sentences = Vec::new();
     let mut current = String::new();
-    for clause in clauses(text) {
-        let ipa = if clause.text.trim().is_empty() { String::new() } else { espeak_ipa(clause.text.trim(), voice)? };
+    for clause in clauses {
+        let ipa = if clause.text.trim().is_empty() { String::new() } else { ipa.next().unwrap_or_default() };
         if !current.is_empty() && !ipa.is_empty() {
             current.push(' ');
         }

@@ -12,6 +12,8 @@ use super::error::{shape_error, VitsError};
 use super::onnx::{Padding, Weights};
 use crate::tts::nn::conv::{Conv1d, ConvTranspose1d, FusedActivation};
 use crate::tts::nn::tensor::Seq;
+use crate::tts::nn::fast_conv::FastConv1d;
+use crate::tts::nn::winograd::WinogradBuffers;
 
 /// Slope of the leaky ReLUs inside the generator.
 const LEAKY_SLOPE: f32 = 0.1;
@@ -34,7 +36,7 @@ struct Stage {
 /// A residual block: each unit is `x += conv(lrelu(x))` (HiFi-GAN "ResBlock2") or
 /// `x += conv₂(lrelu(conv₁(lrelu(x))))` ("ResBlock1").
 struct ResBlock {
-    units: Vec<Vec<Conv1d>>,
+    units: Vec<Vec<FastConv1d>>,
     /// How far, in steps, an output depends on inputs on either side: the sum of its
     /// convolutions' paddings.
     reach: usize,
@@ -130,7 +132,8 @@ impl Stage {
     /// either side (clipped to the sequence), with its convolutions zero-padded at the
     /// window's edges as they are at the sequence's. A step's value depends only on inputs
     /// within `reach` of it, so inside the range every value is the one the whole sequence
-    /// gives, computed by the same operations in the same order: bit-identical.
+    /// gives, up to rounding: the Winograd convolutions' tiles start where the window does
+    /// (the windows, and so the result, depend only on the sequence, never on threads).
     fn forward_window(&self, up: &[f32], channels: usize, range: std::ops::Range<usize>, out: &mut [f32], scratch: &mut Scratch) {
         let steps = up.len() / channels;
         for (b, block) in self.blocks.iter().enumerate() {
@@ -167,6 +170,8 @@ struct Scratch {
     hidden: Vec<f32>,
     /// One residual block's window.
     work: Vec<f32>,
+    /// A Winograd convolution's tiles.
+    winograd: WinogradBuffers,
 }
 
 thread_local! {
@@ -177,15 +182,14 @@ impl ResBlock {
     /// `dec.resblocks.{index}`, if the graph has it.
     fn load(weights: &Weights, index: usize) -> Result<Option<Self>, VitsError> {
         let scope = format!("/dec/resblocks.{index}");
-        let conv = |name: String| weights.conv(&name, Padding::FromNode, FusedActivation::None);
         let mut units = Vec::new();
         for m in 0..MAX_LAYERS {
             let single = format!("{scope}/convs.{m}/Conv");
             let first = format!("{scope}/convs1.{m}/Conv");
             if weights.node(&single).is_ok() {
-                units.push(vec![conv(single)?]);
+                units.push(vec![weights.fast_conv(&single)?]);
             } else if weights.node(&first).is_ok() {
-                units.push(vec![conv(first)?, conv(format!("{scope}/convs2.{m}/Conv"))?]);
+                units.push(vec![weights.fast_conv(&first)?, weights.fast_conv(&format!("{scope}/convs2.{m}/Conv"))?]);
             } else {
                 break;
             }
@@ -196,18 +200,19 @@ impl ResBlock {
 
     /// `x` (rows of `channels` values) through every unit, in place.
     fn forward_in_place(&self, x: &mut [f32], channels: usize, scratch: &mut Scratch) {
+        let mut hidden = std::mem::take(&mut scratch.hidden);
         for unit in &self.units {
             let Some((last, firsts)) = unit.split_last() else { continue };
-            let mut input: &[f32] = x;
-            for conv in firsts {
-                conv.prepare_input(input, |v| leaky(v, LEAKY_SLOPE), &mut scratch.padded);
-                scratch.hidden.resize(x.len() / channels * conv.out_channels(), 0.0);
-                conv.forward_prepared_into(&scratch.padded, &mut scratch.hidden, false);
-                input = &scratch.hidden;
+            let lrelu = |v| leaky(v, LEAKY_SLOPE);
+            for (i, conv) in firsts.iter().enumerate() {
+                conv.prepare_input(if i == 0 { x } else { &hidden }, lrelu, &mut scratch.padded);
+                hidden.resize(x.len() / channels * conv.out_channels(), 0.0);
+                conv.forward_prepared_into(&scratch.padded, &mut hidden, false, &mut scratch.winograd);
             }
-            last.prepare_input(input, |v| leaky(v, LEAKY_SLOPE), &mut scratch.padded);
-            last.forward_prepared_into(&scratch.padded, x, true);
+            last.prepare_input(if firsts.is_empty() { x } else { &hidden }, lrelu, &mut scratch.padded);
+            last.forward_prepared_into(&scratch.padded, x, true, &mut scratch.winograd);
         }
+        scratch.hidden = hidden;
     }
 }
 

@@ -9,6 +9,8 @@
 use super::error::{shape_error, VitsError};
 use super::onnx::{Padding, Weights};
 use crate::tts::nn::conv::{Conv1d, FusedActivation};
+use crate::tts::nn::fast_conv::FastConv1d;
+use crate::tts::nn::winograd::WinogradBuffers;
 use crate::tts::nn::tensor::Seq;
 
 pub struct Flow {
@@ -24,7 +26,7 @@ struct Coupling {
 
 /// Gated dilated convolutions with residual and skip outputs (VITS `WN`).
 struct WaveNet {
-    input_layers: Vec<Conv1d>,
+    input_layers: Vec<FastConv1d>,
     res_skip_layers: Vec<Conv1d>,
     /// Multi-speaker voices: the speaker embedding's offset to every gate input
     /// (`2·hidden` values per layer, layer after layer).
@@ -76,7 +78,7 @@ impl Coupling {
         let mut res_skip_layers = Vec::new();
         while weights.node(&format!("{scope}/enc/in_layers.{}/Conv", input_layers.len())).is_ok() {
             let i = input_layers.len();
-            input_layers.push(conv(&format!("enc/in_layers.{i}"))?);
+            input_layers.push(weights.fast_conv(&format!("{scope}/enc/in_layers.{i}/Conv"))?);
             res_skip_layers.push(conv(&format!("enc/res_skip_layers.{i}"))?);
         }
         let speaker_cond = weights.speaker_cond(&format!("{scope}/enc/cond_layer/Conv"))?;
@@ -117,8 +119,11 @@ impl WaveNet {
         let mut output = Seq::zeros(x.steps, n);
         let last = self.input_layers.len() - 1;
         let mut acts = Seq::zeros(x.steps, n);
+        let mut pre = Seq::zeros(x.steps, 2 * n);
+        let (mut prepared, mut buffers) = (Vec::new(), WinogradBuffers::default());
         for (i, (input, res_skip)) in self.input_layers.iter().zip(&self.res_skip_layers).enumerate() {
-            let mut pre = input.forward(&x);
+            input.prepare_input(&x.data, |v| v, &mut prepared);
+            input.forward_prepared_into(&prepared, &mut pre.data, false, &mut buffers);
             if let Some(offsets) = &offsets {
                 pre.add_bias(&offsets[i * 2 * n..][..2 * n]);
             }

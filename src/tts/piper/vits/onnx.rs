@@ -5,6 +5,7 @@
 
 use super::error::{shape_error, VitsError};
 use crate::tts::nn::conv::{Conv1d, ConvTranspose1d, FusedActivation};
+use crate::tts::nn::fast_conv::FastConv1d;
 use onnx_protobuf::{Message, ModelProto, NodeProto, TensorProto};
 use std::collections::HashMap;
 use std::path::Path;
@@ -26,6 +27,16 @@ pub enum Padding {
     /// Output as long as the input, (kernel-1)/2 steps on the left: for convs whose input
     /// the model pads with a separate `Pad` node (the text encoder's FFN).
     Same,
+}
+
+/// A `Conv` node's weights (`[out][tap][in]`) and shape.
+struct ConvParts {
+    weight: Vec<f32>,
+    bias: Vec<f32>,
+    kernel: usize,
+    dilation: usize,
+    in_channels: usize,
+    padding: (usize, usize),
 }
 
 /// The graph's nodes and float initializers.
@@ -111,6 +122,19 @@ impl Weights {
 
     /// The `Conv` node `node` (groups = 1) as a layer.
     pub fn conv(&self, node: &str, padding: Padding, activation: FusedActivation) -> Result<Conv1d, VitsError> {
+        let c = self.conv_parts(node, padding)?;
+        Ok(Conv1d::new(&c.weight, c.bias, c.kernel, c.dilation, c.in_channels, c.padding, activation))
+    }
+
+    /// The `Conv` node `node` (groups = 1, padding from the node, no activation) as the
+    /// fastest layer for its kernel.
+    pub fn fast_conv(&self, node: &str) -> Result<FastConv1d, VitsError> {
+        let c = self.conv_parts(node, Padding::FromNode)?;
+        Ok(FastConv1d::new(&c.weight, c.bias, c.kernel, c.dilation, c.in_channels, c.padding))
+    }
+
+    /// The shape of the `Conv` node `node` (groups = 1), and its weights as `[out][tap][in]`.
+    fn conv_parts(&self, node: &str, padding: Padding) -> Result<ConvParts, VitsError> {
         let w = self.input_of(node, 1)?;
         let [out, cin, kernel] = w.dims[..] else {
             return Err(shape_error(node, format!("conv weight {:?} is not [out, in, kernel]", w.dims)));
@@ -140,7 +164,7 @@ impl Weights {
                 }
             }
         }
-        Ok(Conv1d::new(&weight, bias, kernel, dilation, cin, padding, activation))
+        Ok(ConvParts { weight, bias, kernel, dilation, in_channels: cin, padding })
     }
 
     /// The 1×1 `Conv` node `node` that turns a multi-speaker voice's speaker embedding into a
