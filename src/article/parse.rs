@@ -269,7 +269,9 @@ fn looks_like_title(paragraph: &str, article: &str) -> bool {
 /// `《慢慢说》第38期：在县城开一家书店`, `团队周会纪要：新版App上线复盘`: a Chinese headline's
 /// colon, which no speaker's name comes before — or only a name that never speaks again.
 fn is_cjk_headline(paragraph: &str, article: &str) -> bool {
-    let cjk = paragraph.chars().filter(|&c| c > '\u{2e80}').count() * 2 > paragraph.chars().count();
+    let plain = super::inline::plain(paragraph);
+    let Some((_, subtitle)) = plain.split_once(['：', ':']) else { return false };
+    let cjk = plain.chars().filter(|&c| c > '\u{2e80}').count() * 2 > plain.chars().count() && subtitle.trim().chars().count() >= 2;
     let speaks_again = || {
         let name = paragraph.split(['：', ':']).next().unwrap_or_default();
         article.lines().filter(|line| line.trim_start().trim_start_matches('*').strip_prefix(name).is_some_and(|rest| rest.trim_start_matches('*').starts_with(['：', ':']))).count() > 1
