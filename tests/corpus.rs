@@ -32,6 +32,7 @@ const END: &str = "end mark";
 const PROMPT: &str = "platform prompt (subscribe, share, follow)";
 const TIME: &str = "metadata (time)";
 const LINK: &str = "link alone (navigation)";
+const RELATED: &str = "related reading (not read)";
 const NAME_LINE: &str = "speaker's name (labels the next paragraph)";
 
 const CASES: &[Case] = &[
@@ -73,6 +74,10 @@ const CASES: &[Case] = &[
         turns: "TIQAQA",
         dropped: &[],
     },
+    // Bold questions with the answer on the very next line, an italic closing note
+    Case { file: "en-guardian-style.md", language: En, speakers: &[("Interviewer", Host), ("Guest", Guest)], turns: "TIQAQAO", dropped: &[] },
+    // An AMA: `Posted by u/…`, `**Q: …**` / `**A:**`, the poster's closing edit in the last answer
+    Case { file: "en-reddit-ama.md", language: En, speakers: &[("Interviewer", Host), ("Guest", Guest)], turns: "TIQAQA", dropped: &[BYLINE] },
     // A newsletter post: byline line, subscribe prompt, share and comment buttons, a footnote
     Case { file: "en-newsletter.md", language: En, speakers: &[("Narrator", Narrator)], turns: "TNNNNN", dropped: &[BYLINE, PROMPT, PROMPT, PROMPT] },
     // Outros and editor's notes after the last answer
@@ -147,6 +152,8 @@ const CASES: &[Case] = &[
         turns: "TIQAQA",
         dropped: &[CREDIT],
     },
+    // A portal's Q&A: a `来源：` line, `【导读】`, lines without blank lines between, `相关阅读：`
+    Case { file: "zh-sina-qa.txt", language: Zh, speakers: &[("记者", Host), ("李若晨", Guest)], turns: "TIQAQA", dropped: &[CREDIT, RELATED, RELATED] },
     // A podcast transcript with time codes, a guest/host key block and a sponsor line
     Case { file: "zh-podcast-transcript.txt", language: Zh, speakers: &[("阿原", Host), ("周小满", Guest)], turns: "TIQAQAQAO", dropped: &[] },
     Case { file: "zh-prose.md", language: Zh, speakers: &[("旁白", Narrator)], turns: "TNNNNNNNN", dropped: &["table (not read)"] },

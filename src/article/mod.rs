@@ -76,6 +76,8 @@ pub enum Skip {
     Prompt,
     /// `（完）`, `(END)`: the mark that closes a news story.
     EndMark,
+    /// `相关阅读：`, `Related stories` and the headlines listed under it.
+    Related,
     /// A paragraph that is only a link (`[Share](…)`, `[Related story](…)`).
     Link,
     /// Markup with no words in it.
@@ -95,6 +97,7 @@ impl std::fmt::Display for Skip {
             Skip::Advert => f.write_str("advertisement"),
             Skip::Prompt => f.write_str("platform prompt (subscribe, share, follow)"),
             Skip::EndMark => f.write_str("end mark"),
+            Skip::Related => f.write_str("related reading (not read)"),
             Skip::Link => f.write_str("link alone (navigation)"),
             Skip::Markup => f.write_str("markup without words"),
             Skip::Table => f.write_str("table (not read)"),

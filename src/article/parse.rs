@@ -25,14 +25,14 @@ static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
 /// Bylines, also inside a header line of several parts (`Issue #142 · By Marta Kowalski`) and
 /// as WeChat writes them (`原创 李晓雯 城市观察 … 发表于浙江`).
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:by\s+\S|作者[：:]|文\s*[／/|｜]|.{0,20}记者\s*\S|interview by\s|主(?:持人?|播)[：:\s]\s*[\p{Han}·]{2,4}$|原创\s)|[·|•]\s*by\s+\p{Lu}|发表于\S{1,8}$").unwrap()
+    Regex::new(r"(?i)^(?:(?:posted |written |reported )?by\s+\S|作者[：:]|文\s*[／/|｜]|.{0,20}记者\s*\S|interview by\s|主(?:持人?|播)[：:\s]\s*[\p{Han}·]{2,4}$|原创\s)|[·|•]\s*by\s+\p{Lu}|发表于\S{1,8}$").unwrap()
 });
 /// Photo, video and production credits: `调色：江勇`, `澎湃新闻记者 马小童 图`, `编辑 | 周婷`,
 /// `Photo: Reuters`.
 static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?i)(?:调色|摄影|摄像|剪辑|拍摄|视频|图片|图文|制图|设计|责编|责任编辑|编辑|校对|配音|出品|制作|排版|审核|审校|监制|统筹|策划|主编)\s*[：:|｜]",
-        r"|^(?:文字?|撰文|采写|记者)\s*[|｜]|^[（(][^（）()]{0,8}(?:记者|通讯员|实习生|编辑)[^（）()]{0,24}[）)]$|^music by\b",
+        r"|^(?:来源|稿源|source)\s*[：:]|^(?:文字?|撰文|采写|记者)\s*[|｜]|^[（(][^（）()]{0,8}(?:记者|通讯员|实习生|编辑)[^（）()]{0,24}[）)]$|^music by\b",
         r"|\s(?:图|摄)$",
         r"|^(?:photo|photograph|image|video|illustration|graphic)s?\s*(?:by|:|credit)|^transcri(?:bed|ption|pt) (?:by|from)\b",
         r"|\b(?:getty images|reuters|afp|associated press|xinhua)\s*$",
@@ -63,6 +63,10 @@ static PROMPT: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .unwrap()
 });
+/// `相关阅读：`, `Related stories`, `Read more:`: the list of other articles a page ends with.
+static RELATED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:相关阅读|延伸阅读|相关新闻|相关报道|推荐阅读|往期回顾|往期推荐|related(?: stories| articles| reading| coverage)?|read more|more on this(?: story)?|you may also like)\s*[：:]?$").unwrap()
+});
 /// A paragraph that is one link and nothing else: navigation, never running text.
 static LINK_ONLY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\[[^\]]{1,80}\]\([^)\s]*\)$").unwrap());
 /// A time of day alone: a transcript's start or end stamp (`1:41 P.M. EDT`, `END 14:05`).
@@ -92,6 +96,8 @@ pub fn parse(text: &str, path: &Path) -> Article {
     let mut skipped = Vec::new();
     let mut in_header = true;
     let mut image_alt: Option<String> = None;
+    // Inside a related-reading list: its headlines are not read.
+    let mut in_related = false;
     let mut skip = |line: usize, text: &str, reason: Skip| skipped.push(Skipped { line, text: text.to_owned(), reason });
 
     for Raw { line, kind, text: raw } in blocks::read(text) {
@@ -156,6 +162,16 @@ pub fn parse(text: &str, path: &Path) -> Article {
         }
         if chars <= MAX_CAPTION_CHARS && PROMPT.is_match(&meta_text) {
             skip(line, &raw, Skip::Prompt);
+            continue;
+        }
+        if RELATED.is_match(&meta_text) {
+            in_related = true;
+            skip(line, &raw, Skip::Related);
+            continue;
+        }
+        in_related &= looks_like_headline(&meta_text);
+        if in_related {
+            skip(line, &raw, Skip::Related);
             continue;
         }
         if LINK_ONLY.is_match(unmarked) {
@@ -264,6 +280,11 @@ fn looks_like_title(paragraph: &str, article: &str) -> bool {
     paragraph.chars().count() <= 100
         && !paragraph.ends_with(['。', '.', '：', ':', '，', ',', '；', ';', '!', '?', '！', '？'])
         && (!paragraph.contains(['：', ':']) || is_headline_with_colon(paragraph) || is_cjk_headline(paragraph, article))
+}
+
+/// A related article's headline: short, one line, no sentence ending.
+fn looks_like_headline(text: &str) -> bool {
+    text.chars().count() <= 60 && !text.ends_with(['。', '.', '！', '!', '？', '?', '；', ';'])
 }
 
 /// `《慢慢说》第38期：在县城开一家书店`, `团队周会纪要：新版App上线复盘`: a Chinese headline's
