@@ -253,6 +253,12 @@ impl From<String> for Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if matches!(cli.command, Command::Script { .. }) {
+        // `narrate script … | head`: end quietly when the reader goes away, as other Unix
+        // tools do, instead of panicking on the closed pipe. Only here: the commands that
+        // feed child processes must see a closed pipe as an error, not die of it.
+        sigpipe::reset();
+    }
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Message(message)) => {

@@ -118,3 +118,28 @@ fn lexicon_errors_say_what_is_wrong_with_the_entry() {
     let message = build_fails(&article, &["--lexicon", dir.path().join("none.toml").to_str().unwrap()]);
     assert!(message.contains("none.toml: cannot read the lexicon"), "{message}");
 }
+
+/// `narrate script … | head -1`: the reader closing the pipe ends narrate quietly, the way
+/// it ends other Unix tools, never with a panic.
+#[test]
+fn script_piped_into_a_reader_that_stops_early() {
+    use std::io::{BufRead, BufReader};
+    use std::os::unix::process::ExitStatusExt;
+    let dir = tempfile::tempdir().unwrap();
+    let paragraphs: String = (0..3000).map(|i| format!("Paragraph {i} of a long article.\n\n")).collect();
+    let article = write(dir.path(), "long.md", paragraphs.as_bytes());
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_narrate"))
+        .args(["script", "--explain"])
+        .arg(&article)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    assert!(first.contains("source paragraphs"), "{first}");
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(output.status.success() || output.status.signal() == Some(13), "{:?}", output.status);
+}

@@ -51,7 +51,7 @@ const CASES: &[Case] = &[
     Case {
         file: "en-paris-review.txt",
         language: En,
-        speakers: &[("Interviewer", Host), ("Helen Marr", Guest)],
+        speakers: &[("Paul Arden", Host), ("Helen Marr", Guest)],
         turns: "TIQAQAO",
         dropped: &[NAME_LINE, NAME_LINE, NAME_LINE, NAME_LINE],
     },
@@ -75,7 +75,7 @@ const CASES: &[Case] = &[
         dropped: &[],
     },
     // Bold questions with the answer on the very next line, an italic closing note
-    Case { file: "en-guardian-style.md", language: En, speakers: &[("Interviewer", Host), ("Guest", Guest)], turns: "TIQAQAO", dropped: &[] },
+    Case { file: "en-guardian-style.md", language: En, speakers: &[("Sam Reid", Host), ("Guest", Guest)], turns: "TIQAQAO", dropped: &[] },
     // An AMA: `Posted by u/…`, `**Q: …**` / `**A:**`, the poster's closing edit in the last answer
     Case { file: "en-reddit-ama.md", language: En, speakers: &[("Interviewer", Host), ("Guest", Guest)], turns: "TIQAQA", dropped: &[BYLINE] },
     // A newsletter post: byline line, subscribe prompt, share and comment buttons, a footnote

@@ -27,9 +27,11 @@ static EN_INTERVIEWEE: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .unwrap()
 });
-/// `Ann Lee interviewed Bob Stone`: the interviewer named in the lead.
-static EN_INTERVIEWER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"({})\s+(?:interviewed|spoke with|talked with|talked to|sat down with)\b", english_name())).unwrap());
+/// `Ann Lee interviewed Bob Stone`, `Interview by Sam Reid`: the interviewer named in the lead.
+static EN_INTERVIEWER: LazyLock<Regex> = LazyLock::new(|| {
+    let name = english_name();
+    Regex::new(&format!(r"({name})\s+(?:interviewed|spoke with|talked with|talked to|sat down with)\b|(?i:\binterview(?:ed)?\s+by)\s+({name})")).unwrap()
+});
 /// `By Jane Smith`, `Interview by Jane Smith`.
 static EN_BYLINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r"(?i:\bby)\s+({})", english_name())).unwrap());
 
@@ -216,7 +218,7 @@ fn strip_zh_title(phrase: &str) -> &str {
 /// `Ann Lee interviewed Bob Stone` → `Ann Lee`.
 fn interviewer_in(lead: &str) -> Option<String> {
     let found = EN_INTERVIEWER.captures(lead)?;
-    let name = found[1].trim();
+    let name = found.get(1).or_else(|| found.get(2))?.as_str().trim();
     let lead_word = name.split_whitespace().next().unwrap_or("");
     (!["We", "I", "Our", "The", "This", "Last", "In"].contains(&lead_word)).then(|| name.to_owned())
 }
