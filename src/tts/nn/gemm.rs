@@ -102,6 +102,7 @@ fn matmul_serial(a: RowsView<'_>, b: &[f32], n: usize, out: &mut [f32], accumula
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tts::nn::test_data::pseudo_random;
 
     fn naive(a: RowsView<'_>, b: &[f32], n: usize) -> Vec<f32> {
         let mut out = vec![0.0f32; a.rows * n];
@@ -115,16 +116,6 @@ mod tests {
             }
         }
         out
-    }
-
-    fn pseudo_random(len: usize, seed: u32) -> Vec<f32> {
-        let mut s = seed;
-        (0..len)
-            .map(|_| {
-                s = s.wrapping_mul(1664525).wrapping_add(1013904223);
-                (s >> 8) as f32 / (1u32 << 24) as f32 - 0.5
-            })
-            .collect()
     }
 
     #[test]

@@ -8,3 +8,18 @@ pub mod gemm;
 pub mod packed;
 pub mod tensor;
 pub mod winograd;
+
+/// Inputs for the kernels' tests: the same pseudo-random values on every machine.
+#[cfg(test)]
+pub(crate) mod test_data {
+    /// `len` values in [-0.5, 0.5) from a linear congruential generator seeded with `seed`.
+    pub fn pseudo_random(len: usize, seed: u32) -> Vec<f32> {
+        let mut s = seed;
+        (0..len)
+            .map(|_| {
+                s = s.wrapping_mul(1664525).wrapping_add(1013904223);
+                (s >> 8) as f32 / (1u32 << 24) as f32 - 0.5
+            })
+            .collect()
+    }
+}

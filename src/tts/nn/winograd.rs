@@ -350,17 +350,8 @@ fn invert(a: &[f64], n: usize) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tts::nn::test_data::pseudo_random;
     use crate::tts::nn::conv::{Conv1d, FusedActivation};
-
-    fn pseudo_random(len: usize, seed: u32) -> Vec<f32> {
-        let mut s = seed;
-        (0..len)
-            .map(|_| {
-                s = s.wrapping_mul(1664525).wrapping_add(1013904223);
-                (s >> 8) as f32 / (1u32 << 24) as f32 - 0.5
-            })
-            .collect()
-    }
 
     fn leaky(v: f32) -> f32 {
         if v >= 0.0 { v } else { 0.1 * v }
